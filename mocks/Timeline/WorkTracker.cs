@@ -1,0 +1,312 @@
+using System.Globalization;
+using System.Text;
+
+namespace ParticleBlynk.Timeline;
+
+/// <summary>
+/// Knows which work the harness started is still running, so the clock can wait for it to settle before time
+/// moves on. Work runs in <em>flows</em> (a webhook delivery, a function call, a test's HTTP request). A flow
+/// counts as busy until it ends, except while it is <em>parked</em>: waiting for virtual time (a modelled delay,
+/// the device's next loop). Across HTTP the flow id travels in <see cref="FlowHeader"/>, so a server that waits
+/// on virtual time parks the client's flow, not its own.
+/// </summary>
+public sealed class WorkTracker
+{
+    /// <summary>Header that carries the calling flow's id from one mock to the other.</summary>
+    public const string FlowHeader = "X-Harness-Flow";
+
+    private readonly object _gate = new();
+    private readonly Dictionary<long, Flow> _flows = [];
+    private readonly AsyncLocal<Flow?> _current = new();
+    private readonly List<Exception> _faults = [];
+    private readonly TimeProvider _time;
+    private long _nextId;
+    private int _busy;
+    private TaskCompletionSource? _idle;
+
+    public WorkTracker(TimeProvider time) => _time = time;
+
+    /// <summary>The number of flows currently busy (running and not parked).</summary>
+    public int Busy
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _busy;
+            }
+        }
+    }
+
+    /// <summary>The id of the flow the caller runs in, for <see cref="FlowHeader"/>; null outside any flow.</summary>
+    public string? CurrentFlowId => _current.Value?.Id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Starts a flow nobody awaits; an exception it throws is rethrown by the next settle.</summary>
+    public void Start(string name, Func<Task> work) => _ = RunFlow(name, work, recordFault: true);
+
+    /// <summary>Runs a flow the caller awaits (its exception goes to the caller).</summary>
+    public Task Run(string name, Func<Task> work) => RunFlow(name, work, recordFault: false);
+
+    /// <summary>Runs a flow the caller awaits and returns its result.</summary>
+    public async Task<T> Run<T>(string name, Func<Task<T>> work)
+    {
+        T result = default!;
+        await RunFlow(name, async () => result = await work().ConfigureAwait(false), recordFault: false).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
+    /// Parks a flow while it waits for virtual time. <paramref name="flowId"/> is the id from <see cref="FlowHeader"/>
+    /// (a server waiting on behalf of its caller); null parks the caller's own flow. Outside any flow it does nothing.
+    /// Dispose the handle synchronously, at the moment the awaited thing completes, before its continuation runs.
+    /// </summary>
+    public IDisposable Park(string? flowId, string reason)
+    {
+        var flow = flowId is null ? _current.Value : Find(flowId);
+        if (flow is null)
+        {
+            return NoPark.Instance;
+        }
+
+        Change(flow, f =>
+        {
+            f.Parks++;
+            f.ParkedFor = reason;
+        });
+        return new ParkHandle(this, flow);
+    }
+
+    /// <summary>Waits <paramref name="delay"/> of virtual time; the calling flow is parked meanwhile.</summary>
+    public async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var park = Park(null, $"delay {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
+        using var timer = _time.CreateTimer(
+            _ =>
+            {
+                park.Dispose();
+                done.TrySetResult();
+            },
+            null,
+            delay,
+            Timeout.InfiniteTimeSpan);
+        await using var registration = cancellationToken.Register(() =>
+        {
+            park.Dispose();
+            done.TrySetCanceled(cancellationToken);
+        });
+        await done.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A virtual-time deadline for the calling flow (e.g. Particle's 20 s webhook timeout). When it expires the flow
+    /// is woken (made busy again, even if a server parked it) before the token is cancelled.
+    /// </summary>
+    public VirtualDeadline Deadline(TimeSpan after)
+    {
+        var flow = _current.Value;
+        var source = new CancellationTokenSource();
+        var timer = _time.CreateTimer(
+            _ =>
+            {
+                if (flow is not null)
+                {
+                    Change(flow, f => f.Parks = 0);
+                }
+
+                source.Cancel();
+            },
+            null,
+            after,
+            Timeout.InfiniteTimeSpan);
+        return new VirtualDeadline(source, timer);
+    }
+
+    /// <summary>
+    /// Completes when no flow is busy. Throws when a fire-and-forget flow failed, or when work is still busy after
+    /// <paramref name="watchdog"/> of wall time (a hang in a mock is reported with the flows that hang, never waited out).
+    /// </summary>
+    public async Task WhenSettledAsync(TimeSpan watchdog)
+    {
+        Task idle;
+        lock (_gate)
+        {
+            ThrowFaults();
+            if (_busy == 0)
+            {
+                return;
+            }
+
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            idle = _idle.Task;
+        }
+
+        try
+        {
+            await idle.WaitAsync(watchdog).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                $"Harness work did not settle within {watchdog.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s of wall time. Busy flows:{Environment.NewLine}{DescribeBusy()}");
+        }
+
+        lock (_gate)
+        {
+            ThrowFaults();
+        }
+    }
+
+    /// <summary>A one-line-per-flow description of what is running, for failure messages.</summary>
+    public string DescribeBusy()
+    {
+        lock (_gate)
+        {
+            var text = new StringBuilder();
+            foreach (var flow in _flows.Values.OrderBy(f => f.Id))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  #{flow.Id} {flow.Name}: ")
+                    .AppendLine(flow.Parks > 0 ? $"parked ({flow.ParkedFor})" : "busy");
+            }
+
+            return text.ToString();
+        }
+    }
+
+    private async Task RunFlow(string name, Func<Task> work, bool recordFault)
+    {
+        var flow = Begin(name);
+        _current.Value = flow;
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (recordFault)
+        {
+            lock (_gate)
+            {
+                _faults.Add(new InvalidOperationException($"Harness flow '{name}' failed: {ex.Message}", ex));
+            }
+        }
+        finally
+        {
+            End(flow);
+        }
+    }
+
+    private Flow Begin(string name)
+    {
+        lock (_gate)
+        {
+            var flow = new Flow(++_nextId, name);
+            _flows.Add(flow.Id, flow);
+            _busy++;
+            return flow;
+        }
+    }
+
+    private void End(Flow flow) => Change(flow, f =>
+    {
+        f.Ended = true;
+        _flows.Remove(f.Id);
+    });
+
+    private Flow? Find(string flowId)
+    {
+        if (!long.TryParse(flowId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return _flows.GetValueOrDefault(id);
+        }
+    }
+
+    private void Change(Flow flow, Action<Flow> mutate)
+    {
+        TaskCompletionSource? wake = null;
+        lock (_gate)
+        {
+            var wasBusy = flow.IsBusy;
+            mutate(flow);
+            _busy += (flow.IsBusy ? 1 : 0) - (wasBusy ? 1 : 0);
+            if (_busy == 0 && _idle is not null)
+            {
+                wake = _idle;
+                _idle = null;
+            }
+        }
+
+        wake?.TrySetResult();
+    }
+
+    private void ThrowFaults()
+    {
+        if (_faults.Count == 0)
+        {
+            return;
+        }
+
+        var faults = _faults.ToArray();
+        _faults.Clear();
+        throw faults.Length == 1 ? faults[0] : new AggregateException("Harness flows failed.", faults);
+    }
+
+    private sealed class Flow(long id, string name)
+    {
+        public long Id { get; } = id;
+
+        public string Name { get; } = name;
+
+        public int Parks { get; set; }
+
+        public string? ParkedFor { get; set; }
+
+        public bool Ended { get; set; }
+
+        public bool IsBusy => !Ended && Parks == 0;
+    }
+
+    private sealed class ParkHandle(WorkTracker owner, Flow flow) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                owner.Change(flow, f => f.Parks = Math.Max(0, f.Parks - 1));
+            }
+        }
+    }
+
+    private sealed class NoPark : IDisposable
+    {
+        public static readonly NoPark Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}
+
+/// <summary>A virtual-time deadline: its token is cancelled when the harness clock reaches it.</summary>
+public sealed class VirtualDeadline(CancellationTokenSource source, ITimer timer) : IDisposable
+{
+    public CancellationToken Token => source.Token;
+
+    public bool Expired => source.IsCancellationRequested;
+
+    public void Dispose()
+    {
+        timer.Dispose();
+        source.Dispose();
+    }
+}
