@@ -1,0 +1,1 @@
+namespace ParticleBlynk.BlynkCloud; internal static class Placeholder { }

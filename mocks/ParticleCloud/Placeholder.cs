@@ -1,0 +1,1 @@
+namespace ParticleBlynk.ParticleCloud; internal static class Placeholder { }
