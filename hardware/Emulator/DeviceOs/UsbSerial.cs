@@ -13,14 +13,9 @@ public sealed class UsbSerial
 {
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
 
-    private readonly DeviceOs _os;
     private readonly List<byte> _partialLine = [];
 
-    internal UsbSerial(DeviceOs os, bool hostAttached)
-    {
-        _os = os;
-        HostAttached = hostAttached;
-    }
+    internal UsbSerial(bool hostAttached) => HostAttached = hostAttached;
 
     /// <summary>A USB host has the port open (Serial.isConnected()).</summary>
     public bool HostAttached { get; set; }
@@ -76,7 +71,5 @@ public sealed class UsbSerial
                 _partialLine.Add(b);
             }
         }
-
-        _ = _os;
     }
 }

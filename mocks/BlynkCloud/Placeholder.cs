@@ -1,1 +1,0 @@
-namespace ParticleBlynk.BlynkCloud; internal static class Placeholder { }

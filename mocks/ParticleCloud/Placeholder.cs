@@ -1,1 +1,0 @@
-namespace ParticleBlynk.ParticleCloud; internal static class Placeholder { }

@@ -1,0 +1,50 @@
+# Shared by the two commands: installs what the tests need (Debian packages, --no-install-recommends) when missing,
+# and makes one results folder per run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+apt_ensure() {
+  # apt_ensure <command> <package>...: installs the packages when the command is missing.
+  local cmd="$1"; shift
+  if command -v "$cmd" >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "warning: '$cmd' is missing and cannot be installed here (need root and apt-get); tests that need it will say so." >&2
+    return 0
+  fi
+  echo "Installing $* (for '$cmd') ..."
+  if [ -z "${E2E_APT_UPDATED:-}" ]; then DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null; export E2E_APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
+}
+
+ensure_test_prerequisites() {
+  apt_ensure chromium chromium          # dashboard scenarios drive Debian's Chromium through Playwright
+  apt_ensure node nodejs                # particle-api-js runs on the machine's Node.js
+  apt_ensure npm npm                    # the real-client tests install particle-cli / particle-api-js from npm
+}
+
+new_results_dir() {
+  local dir="${E2E_RESULTS_DIR:-$ROOT/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+  mkdir -p "$dir"
+  echo "$dir"
+}
+
+# dotnet test with TRX + JUnit into one folder; Reqnroll's HTML report goes there through E2E_RESULTS_DIR.
+run_dotnet_test() {
+  local results="$1"; shift
+  export E2E_RESULTS_DIR="$results"
+  dotnet test "$@" \
+    --results-directory "$results" \
+    --logger "trx;LogFilePrefix=results" \
+    --logger "junit;LogFilePath=$results/junit/{assembly}.junit.xml;MethodFormat=Class;FailureBodyFormat=Verbose" \
+    --logger "console;verbosity=normal"
+}
+
+# Prints "N passed, N failed[, N skipped]" summed over the TRX files of a results folder.
+summarize_trx() {
+  local results="$1"
+  find "$results" -name '*.trx' -print0 | xargs -0 -r grep -ho '<Counters [^>]*>' | awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"|\/?>/, "", kv[2]); c[kv[1]] += kv[2] } }
+    END { skipped = c["total"] - c["executed"]; printf "%d passed, %d failed, %d skipped\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], skipped }'
+}
