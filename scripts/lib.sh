@@ -34,6 +34,9 @@ new_results_dir() {
 run_dotnet_test() {
   local results="$1"; shift
   export E2E_RESULTS_DIR="$results"
+  # Reqnroll's per-formatter override (REQNROLL_FORMATTERS_<name>) puts its reports in the run's folder.
+  export REQNROLL_FORMATTERS_html="outputFilePath=$results/reqnroll_report.html"
+  export REQNROLL_FORMATTERS_message="outputFilePath=$results/reqnroll_report.ndjson"
   dotnet test "$@" \
     --results-directory "$results" \
     --logger "trx;LogFilePrefix=results" \

@@ -3,10 +3,10 @@ using Reqnroll;
 namespace ParticleBlynk.Gherkin;
 
 /// <summary>
-/// Attaches files to the current scenario in Reqnroll's HTML and message reports. Reqnroll 3.3.4 reads the file when the
-/// scenario's messages are built and embeds it as base64 with a media type taken from the extension (.svg → image/svg+xml,
-/// .png → image/png, .txt → text/plain, unknown → application/octet-stream); it never links to the path. So the file must
-/// exist, keep its name and stay in place until the scenario has finished.
+/// Attaches files to the current scenario in Reqnroll's HTML and message reports. Reqnroll 3.3.4 reads the file during
+/// <c>AddAttachment</c> and embeds it as a base64 <c>attachment</c> message (file name kept, media type from the extension:
+/// .svg → image/svg+xml, .png → image/png, .txt → text/plain, unknown → application/octet-stream); it never links to the path,
+/// so the HTML report is self-contained and the file may be deleted afterwards (checked by deleting it right after the call).
 /// </summary>
 public static class ReportAttachments
 {
@@ -22,15 +22,29 @@ public static class ReportAttachments
         output.AddAttachment(fullPath);
     }
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="fileName"/> in a fresh folder under <paramref name="directory"/> and attaches it.</summary>
+    /// <summary>
+    /// Writes <paramref name="content"/> as <paramref name="fileName"/> and attaches it. Without <paramref name="directory"/> the file
+    /// goes to a temporary folder and is deleted once attached (the report already holds it); with one, the file is kept there.
+    /// </summary>
     public static string AttachContent(this IReqnrollOutputHelper output, string fileName, byte[] content, string? directory = null)
     {
         // A folder per attachment keeps the file name (the report shows it) without clashes between parallel scenarios.
-        var folder = Path.Combine(directory ?? Path.Combine(AppContext.BaseDirectory, "attachments"), Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(directory ?? Path.Combine(Path.GetTempPath(), "particleblynk-attachments"), Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, Path.GetFileName(fileName));
         File.WriteAllBytes(path, content);
-        output.AddAttachment(path);
+        try
+        {
+            output.AddAttachment(path);
+        }
+        finally
+        {
+            if (directory is null)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+
         return path;
     }
 

@@ -5,5 +5,11 @@ namespace ParticleBlynk.Acceptance.Support;
 // One runner class per features/*.feature: a class is an xUnit class, so features run in parallel and each stays isolated.
 // FeatureCoverageTests fails when a file has no line here, or a line has no file.
 
-[FeatureFile("features/_adapter_smoke.feature")]
-public sealed class AdapterSmokeFeature(FeatureFixture fixture) : FeatureTests(fixture);
+[FeatureFile("features/loop/boot_publish.feature")]
+public sealed class BootPublishFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/loop/led_echo.feature")]
+public sealed class LedEchoFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/loop/publish_cadence.feature")]
+public sealed class PublishCadenceFeature(FeatureFixture fixture) : FeatureTests(fixture);

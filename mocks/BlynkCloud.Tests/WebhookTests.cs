@@ -1,0 +1,164 @@
+using System.Net;
+using ParticleBlynk.Timeline;
+
+namespace ParticleBlynk.BlynkCloud.Tests;
+
+public sealed class WebhookTests
+{
+    [Fact]
+    public async Task A_switch_from_the_app_posts_the_seed_webhook_to_the_particle_function()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync();
+
+        // When
+        h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", "1");
+        await h.Clock.SettleAsync();
+
+        // Then
+        var call = h.ParticleCalls.Should().ContainSingle().Subject;
+        call.Method.Should().Be("POST");
+        call.Path.Should().Be($"/v1/devices/{BlynkHarness.ParticleDevice}/blynk_led");
+        call.Body.Should().Be("""{"args":"1"}""");
+        call.Headers!["Authorization"].Should().ContainSingle().Which.Should().Be("Bearer " + BlynkHarness.ParticleToken);
+        call.Headers["Content-Type"].Single().Should().StartWith("application/json");
+        call.Headers["Host"].Single().Should().Be("api.particle.io");
+        h.Cloud.WebhookDeliveries.Should().ContainSingle(d => d.Outcome == WebhookDeliveryOutcome.Succeeded && d.StatusCode == 200);
+        h.Services.Journal.Hops.Should().ContainSingle(x => x.Leg == Leg.L4 && x.Outcome == HopOutcome.Delivered && x.Detail!.StartsWith("200 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_second_change_inside_the_quota_window_is_dropped_and_journalled_not_sent()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync();
+        h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", "1");
+        await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(30));
+
+        // When
+        h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", "0");
+        await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(30));
+        h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", "1");
+        await h.Clock.SettleAsync();
+
+        // Then
+        h.ParticleCalls.Select(c => c.Body).Should().Equal("""{"args":"1"}""", """{"args":"1"}""");
+        h.Services.Journal.Hops.Where(x => x.Leg == Leg.L4).Select(x => x.Outcome)
+            .Should().Equal(HopOutcome.Delivered, HopOutcome.DroppedByQuota, HopOutcome.Delivered);
+        h.Cloud.WebhookDeliveries.Should().ContainSingle(d => d.Outcome == WebhookDeliveryOutcome.DroppedByQuota && d.Value == "0");
+    }
+
+    [Fact]
+    public async Task The_current_limits_quota_allows_ten_per_minute()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync(b => b.WithQuota(WebhookQuotaPolicy.CurrentLimits));
+
+        // When
+        for (var i = 0; i < 11; i++)
+        {
+            h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", (i % 2 == 0) ? "1" : "0");
+            await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        // Then
+        h.ParticleCalls.Should().HaveCount(10);
+        h.Cloud.WebhookDeliveries.Count(d => d.Outcome == WebhookDeliveryOutcome.DroppedByQuota).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_http_api_write_that_changes_V16_fires_the_webhook_and_an_unchanged_one_does_not()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync();
+
+        // When
+        await h.BatchAsync("V16=0&V17=0");
+        await h.Clock.AdvanceAsync(TimeSpan.FromMinutes(2));
+        await h.BatchAsync("V16=1&V17=1");
+        await h.Clock.SettleAsync();
+
+        // Then
+        h.ParticleCalls.Select(c => c.Body).Should().Equal("""{"args":"1"}""");
+    }
+
+    [Fact]
+    public async Task Http_api_writes_fire_no_webhook_when_configured_off()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync(b => b.WithBehaviour(x => x with { HttpApiWriteFiresWebhook = false }));
+
+        // When
+        await h.BatchAsync("V16=1");
+        await h.Clock.SettleAsync();
+
+        // Then
+        h.ParticleCalls.Should().BeEmpty();
+        h.Cloud.Value(BlynkHarness.Token, "V16").Should().Be("1");
+    }
+
+    [Fact]
+    public async Task Failed_deliveries_are_counted_and_the_notification_threshold_is_recorded()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync(
+            b => b.WithQuota(WebhookQuotaPolicy.CurrentLimits).WithWebhook(BlynkCloudBuilder.SeedWebhook(1, BlynkHarness.ParticleDevice, BlynkHarness.ParticleToken) with { FailureNotificationThreshold = 3 }),
+            HttpStatusCode.BadRequest);
+
+        // When
+        for (var i = 0; i < 3; i++)
+        {
+            h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", (i % 2 == 0) ? "1" : "0");
+            await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
+        }
+
+        // Then
+        h.Cloud.WebhookDeliveries.Should().HaveCount(3).And.OnlyContain(d => d.Outcome == WebhookDeliveryOutcome.Failed && d.StatusCode == 400);
+        h.Cloud.WebhookFailureNotifications.Should().ContainSingle().Which.Failures.Should().Be(3);
+        h.Services.Journal.Hops.Should().Contain(x => x.Action == "failure notification email");
+    }
+
+    [Fact]
+    public async Task An_unmapped_webhook_host_is_a_failed_delivery()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync(b => b.WithWebhook(BlynkCloudBuilder.SeedWebhook(1, "x", "y") with { Url = "https://nowhere.example/hook" }));
+
+        // When
+        h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", "1");
+        await h.Clock.SettleAsync();
+
+        // Then
+        h.Cloud.WebhookDeliveries.Should().ContainSingle().Which.Error.Should().StartWith("unreachable");
+        h.Services.Journal.Hops.Should().ContainSingle(x => x.Leg == Leg.L4 && x.Outcome == HopOutcome.Failed);
+    }
+
+    [Fact]
+    public async Task Web_form_get_and_plain_text_webhooks_render_placeholders()
+    {
+        // Given
+        await using var h = await BlynkHarness.StartAsync(b => b
+            .WithWebhook(new WebhookOptions
+            {
+                Name = "form", Url = "https://api.particle.io/form", DeviceId = 1, Pin = "V14", Method = WebhookMethod.Get,
+                ContentType = WebhookContentType.WebForm,
+                FormFields = new Dictionary<string, string> { ["v"] = "{device_pinValue}", ["id"] = "{device_id}", ["pin"] = "{device_pin}" },
+            })
+            .WithWebhook(new WebhookOptions
+            {
+                Name = "text", Url = "https://api.particle.io/text", DeviceId = 1, Pin = "V14", Method = WebhookMethod.Put,
+                ContentType = WebhookContentType.PlainText,
+                Body = "{device_name} {device_templateId} {device_authToken} {timestamp_iso8601} {timestamp_unix} {unknown}",
+            }));
+
+        // When
+        await h.BatchAsync("V14=42");
+        await h.Clock.SettleAsync();
+
+        // Then
+        var calls = h.ParticleCalls.ToList();
+        calls.Should().ContainSingle(c => c.Method == "GET").Which.RawQuery.Should().Be("?v=42&id=1&pin=V14");
+        calls.Should().ContainSingle(c => c.Method == "PUT").Which.Body.Should()
+            .Be($"Boron TMPL4ej7--Xu_ {BlynkHarness.Token} 2026-01-01T00:00:00.000Z 1767225600000 {{unknown}}");
+    }
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using ParticleBlynk.Device;
+using ParticleBlynk.Timeline;
+
+namespace ParticleBlynk.ParticleCloud.Api;
+
+/// <summary>
+/// The Particle Cloud REST API as plain C# (contracts.md §2): devices, function calls, variables, ping, publish. The
+/// WireMock front hands each request here; nothing here knows about HTTP servers.
+/// </summary>
+internal sealed class ParticleApi(ParticleCloudModel model)
+{
+    private HarnessServices Services => model.Services;
+
+    public async Task<ApiResponse> HandleAsync(ApiRequest request)
+    {
+        var account = model.Registry.AccountOf(request.Token);
+        if (account is null)
+        {
+            return ApiResponse.InvalidToken;
+        }
+
+        var s = request.Path.Trim('/').Split('/');
+        if (s.Length < 2 || s[0] != "v1" || s[1] != "devices")
+        {
+            return ApiResponse.Error(404, "Not found");
+        }
+
+        return (request.Method, s.Length) switch
+        {
+            ("GET", 2) => ListDevices(account),
+            ("POST", 3) when s[2] == "events" => Publish(request, account),
+            ("GET", 3) => GetDevice(request, account, Uri.UnescapeDataString(s[2])),
+            ("PUT", 4) when s[3] == "ping" => Ping(request, account, Uri.UnescapeDataString(s[2])),
+            ("GET", 4) => GetVariable(request, account, Uri.UnescapeDataString(s[2]), Uri.UnescapeDataString(s[3])),
+            ("POST", 4) => await CallFunctionAsync(request, account, Uri.UnescapeDataString(s[2]), Uri.UnescapeDataString(s[3])).ConfigureAwait(false),
+            _ => ApiResponse.Error(404, "Not found"),
+        };
+    }
+
+    private ApiResponse ListDevices(string account) =>
+        ApiResponse.Json(200, model.Registry.Devices
+            .Where(d => d.Owner == account)
+            .OrderByDescending(d => d.LastHandshake ?? DateTimeOffset.MinValue) // "sorted by last_handshake_at desc" (P-APIJSON)
+            .Select(d => Describe(d, detailed: false))
+            .ToArray());
+
+    private ApiResponse GetDevice(ApiRequest request, string account, string idOrName) =>
+        model.Registry.Resolve(account, idOrName) is { } device
+            ? ApiResponse.Json(200, Describe(device, detailed: true))
+            : ApiResponse.PermissionDenied(request.Query.GetValueOrDefault("access_token"));
+
+    private ApiResponse Ping(ApiRequest request, string account, string idOrName) =>
+        model.Registry.Resolve(account, idOrName) is { } device
+            ? ApiResponse.Json(200, new Dictionary<string, object> { ["online"] = device.Online, ["ok"] = true })
+            : ApiResponse.PermissionDenied(request.Query.GetValueOrDefault("access_token"));
+
+    private ApiResponse GetVariable(ApiRequest request, string account, string idOrName, string variable)
+    {
+        if (model.Registry.Resolve(account, idOrName) is not { } device)
+        {
+            return ApiResponse.PermissionDenied(request.Query.GetValueOrDefault("access_token"));
+        }
+
+        if (!device.Variables.ContainsKey(variable))
+        {
+            return ApiResponse.Error(404, "Variable not found"); // the seed firmware registers none (particle-clients.md finding 2)
+        }
+
+        if (!device.Online)
+        {
+            return ApiResponse.Raw(model.Options.FunctionCalls.OfflineStatus, model.Options.FunctionCalls.OfflineBody);
+        }
+
+        // ICloudSessionDevice exposes variable names and types but no values: reading one is not modelled yet.
+        return ApiResponse.Error(501, $"Reading variable {variable} is not modelled by the harness device interface");
+    }
+
+    private ApiResponse Publish(ApiRequest request, string account)
+    {
+        var name = request.Parameter("name");
+        if (string.IsNullOrEmpty(name))
+        {
+            return ApiResponse.Error(400, "Event name is required"); // UNCONFIRMED wording
+        }
+
+        var ttl = int.TryParse(request.Parameter("ttl"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : 60;
+        model.Ingest(name, request.Parameter("data") ?? "", model.Options.ApiPublishCoreId, ttl, account, Leg.L1, $"API client ({account})");
+        return ApiResponse.Raw(200, """{"ok":true}""");
+    }
+
+    private async Task<ApiResponse> CallFunctionAsync(ApiRequest request, string account, string idOrName, string function)
+    {
+        if (model.Registry.Resolve(account, idOrName) is not { } device)
+        {
+            return ApiResponse.PermissionDenied(request.Query.GetValueOrDefault("access_token"));
+        }
+
+        var argument = request.Parameter("arg") ?? request.Parameter("args") ?? "";
+        var raw = request.Parameter("format") == "raw";
+        var calls = model.Options.FunctionCalls;
+        var target = $"device {device.Id}";
+        var action = $"call {function}";
+        var limit = device.Definition.Platform.MaxFunctionArgumentLength(Version.Parse(device.Definition.SystemFirmwareVersion));
+        if (argument.Length > limit)
+        {
+            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, $"argument of {argument.Length} characters exceeds {limit}");
+            return ApiResponse.Raw(calls.ArgumentTooLongStatus, calls.ArgumentTooLongBody);
+        }
+
+        if (!device.Online || device.Session is not { } session)
+        {
+            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Failed, "device offline");
+            return ApiResponse.Raw(calls.OfflineStatus, calls.OfflineBody);
+        }
+
+        if (!session.Functions.Contains(function, StringComparer.Ordinal))
+        {
+            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, "function not registered");
+            return ApiResponse.Error(404, $"Function {function} not found");
+        }
+
+        var started = Services.Time.GetUtcNow();
+        var result = await WaitForDeviceAsync(session, function, argument, request.FlowId, calls.Timeout).ConfigureAwait(false);
+        var duration = Services.Time.GetUtcNow() - started;
+        if (result is null)
+        {
+            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Failed,
+                $"no answer within {calls.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", started, duration);
+            return ApiResponse.Raw(calls.TimeoutStatus, calls.TimeoutBody);
+        }
+
+        if (result.ReturnValue is not { } value)
+        {
+            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, result.Error, started, duration);
+            return ApiResponse.Error(400, result.Error ?? "Function call failed");
+        }
+
+        device.EchoPending = value is 0 or 1;
+        device.LastHeard = Services.Time.GetUtcNow();
+        Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Delivered,
+            "return_value " + value.ToString(CultureInfo.InvariantCulture), started, duration);
+        return raw
+            ? new ApiResponse(200, value.ToString(CultureInfo.InvariantCulture), "text/plain; charset=utf-8")
+            : ApiResponse.Json(200, new FunctionCallResponse(device.Id, device.Name, true, value));
+    }
+
+    /// <summary>
+    /// Queues the call and waits, in virtual time, for the device's next loop boundary. The caller's harness flow is parked
+    /// meanwhile, and woken synchronously inside the completion callback, before the awaiting continuation can run.
+    /// </summary>
+    private async Task<FunctionCallResult?> WaitForDeviceAsync(ICloudSessionDevice session, string function, string argument, string? flowId, TimeSpan timeout)
+    {
+        var done = new TaskCompletionSource<FunctionCallResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var park = flowId is null ? null : Services.Work.Park(flowId, "waiting for device loop");
+        using var timer = Services.Time.CreateTimer(
+            _ =>
+            {
+                park?.Dispose();
+                done.TrySetResult(null);
+            },
+            null,
+            timeout,
+            Timeout.InfiniteTimeSpan);
+        session.EnqueueFunctionCall(function, argument, result =>
+        {
+            park?.Dispose();
+            done.TrySetResult(result);
+        });
+        return await done.Task.ConfigureAwait(false);
+    }
+
+    private object Describe(RegisteredDevice device, bool detailed)
+    {
+        var d = device.Definition;
+        var platform = d.Platform;
+        var summary = new Dictionary<string, object?>
+        {
+            ["id"] = d.Id,
+            ["name"] = d.Name,
+            ["last_ip_address"] = device.LastHandshake is null ? null : "127.0.0.1",
+            ["last_heard"] = device.LastHeard is { } heard ? ParticleEvent.FormatTime(heard) : null,
+            ["last_handshake_at"] = device.LastHandshake is { } hs ? ParticleEvent.FormatTime(hs) : null,
+            ["product_id"] = d.ProductId,
+            ["online"] = device.Online,
+            ["connected"] = device.Online,
+            ["platform_id"] = d.PlatformId,
+            ["cellular"] = platform.IsCellular,
+            ["notes"] = d.Notes,
+            ["functions"] = device.Functions,
+            ["variables"] = device.Variables,
+            ["status"] = "normal",
+            ["serial_number"] = d.SerialNumber,
+            ["system_firmware_version"] = d.SystemFirmwareVersion,
+        };
+        if (detailed)
+        {
+            summary["owner"] = device.Owner;
+            summary["firmware_updates_enabled"] = true;
+            summary["firmware_updates_forced"] = false;
+            summary["last_app"] = null;
+            summary["quarantined"] = false;
+            summary["denied"] = false;
+            summary["groups"] = Array.Empty<string>();
+        }
+
+        return summary;
+    }
+
+    private sealed record FunctionCallResponse(
+        [property: JsonPropertyName("id")] string Id,
+        [property: JsonPropertyName("name")] string Name,
+        [property: JsonPropertyName("connected")] bool Connected,
+        [property: JsonPropertyName("return_value")] int ReturnValue);
+}

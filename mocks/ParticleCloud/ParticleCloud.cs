@@ -1,0 +1,137 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using ParticleBlynk.Device;
+using ParticleBlynk.ParticleCloud.Api;
+using ParticleBlynk.ParticleCloud.Webhooks;
+using ParticleBlynk.Timeline;
+using WireMock;
+using WireMock.Logging;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+using WireMock.Types;
+using WireMock.Util;
+
+namespace ParticleBlynk.ParticleCloud;
+
+/// <summary>
+/// The running Particle Cloud mock: the REST API and event streams on a WireMock.Net server bound to 127.0.0.1 on a free
+/// port, the in-process device gateway, the event bus and the webhook engine, all on the harness's clock and journal.
+/// </summary>
+public sealed class ParticleCloud : IAsyncDisposable
+{
+    private readonly ParticleCloudModel _model;
+    private readonly ParticleApi _api;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly WireMockServer _server;
+
+    private ParticleCloud(ParticleCloudOptions options, HarnessServices services)
+    {
+        _model = new ParticleCloudModel(options, services);
+        _api = new ParticleApi(_model);
+        DeviceGateway = new DeviceGateway(_model);
+        var streams = new EventStreamEndpoint(_model, _shutdown.Token);
+        _server = WireMockServer.Start(new WireMockServerSettings
+        {
+            // Port 0 on an IP literal: WireMock binds exactly 127.0.0.1 (a host name or a fixed port on "localhost" would also bind ::1).
+            Urls = ["http://127.0.0.1:0"],
+            StartAdminInterface = false,
+            Logger = new WireMockNullLogger(),
+            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(async (HttpContext context, RequestDelegate next) =>
+            {
+                if (EventStreamEndpoint.Handles(context.Request))
+                {
+                    await streams.HandleAsync(context).ConfigureAwait(false);
+                    return;
+                }
+
+                await next(context).ConfigureAwait(false);
+            }),
+        });
+        MapApi();
+        Url = new Uri(_server.Urls[0]);
+    }
+
+    /// <summary>Starts the mock on a free loopback port.</summary>
+    public static ParticleCloud Start(ParticleCloudOptions options, HarnessServices services) => new(options, services);
+
+    /// <summary>Base URL, e.g. http://127.0.0.1:41234 (map api.particle.io to it in the host map).</summary>
+    public Uri Url { get; }
+
+    /// <summary>Where emulated devices connect in-process.</summary>
+    public IParticleCloudLink DeviceGateway { get; }
+
+    public ParticleCloudOptions Options => _model.Options;
+
+    /// <summary>The event bus: every event, in-process subscriptions (also what the SSE endpoint reads).</summary>
+    public ParticleEventBus Bus => _model.Bus;
+
+    /// <summary>Every event the cloud has seen, in order.</summary>
+    public IReadOnlyList<ParticleEvent> Events => _model.Bus.Events;
+
+    /// <summary>Every webhook attempt and skip, in the order they finished.</summary>
+    public IReadOnlyList<WebhookDelivery> WebhookDeliveries => _model.Webhooks.Deliveries;
+
+    public DeviceRegistry Devices => _model.Registry;
+
+    /// <summary>The WireMock server in front (request log, extra mappings, fault injection).</summary>
+    public WireMockServer Server => _server;
+
+    /// <summary>Events from now on whose name starts with <paramref name="prefix"/>, until cancelled.</summary>
+    public IAsyncEnumerable<ParticleEvent> SubscribeAsync(string prefix, CancellationToken cancellationToken = default) =>
+        _model.Bus.SubscribeAsync(prefix, cancellationToken);
+
+    /// <summary>Makes the cloud treat a device as offline (calls answer the offline response) or online again.</summary>
+    public void SetDeviceOnline(string deviceId, bool online)
+    {
+        var device = _model.Registry.ById(deviceId) ?? throw new ArgumentException($"Device {deviceId} is not claimed.", nameof(deviceId));
+        device.ForcedOffline = !online;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        _model.Bus.CompleteAll();
+        _server.Stop();
+        _server.Dispose();
+        _model.Webhooks.Dispose();
+        _shutdown.Dispose();
+    }
+
+    private void MapApi()
+    {
+        _server
+            .Given(Request.Create().WithPath(new RegexMatcher("^/v1/.*$")).UsingAnyMethod())
+            .AtPriority(10)
+            .RespondWith(Response.Create().WithCallback(HandleAsync));
+        _server
+            .Given(Request.Create().UsingAnyMethod())
+            .AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.NotFound).WithHeader("Content-Type", "application/json").WithBody("""{"ok":false,"error":"Not found"}"""));
+    }
+
+    private async Task<IResponseMessage> HandleAsync(IRequestMessage message)
+    {
+        string? Header(string name) =>
+            message.Headers?.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
+
+        var request = ApiRequest.Create(
+            message.Method,
+            message.Path,
+            message.RawQuery,
+            Header("Content-Type"),
+            message.BodyAsBytes ?? (message.Body is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : null),
+            Header("Authorization"),
+            Header(WorkTracker.FlowHeader));
+        var answer = await _api.HandleAsync(request).ConfigureAwait(false);
+        return new ResponseMessage
+        {
+            StatusCode = answer.Status,
+            Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) },
+            BodyData = new BodyData { BodyAsString = answer.Body, DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
+        };
+    }
+}

@@ -1,0 +1,3 @@
+Feature: Covered
+  Scenario: Has a runner
+    Given the board is online

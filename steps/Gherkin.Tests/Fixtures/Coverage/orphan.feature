@@ -1,0 +1,3 @@
+Feature: Orphan
+  Scenario: Has no runner
+    Given the board is online
