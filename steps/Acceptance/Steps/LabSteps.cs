@@ -1,0 +1,28 @@
+using ParticleBlynk.Acceptance.Drivers;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>Setting up the lab and letting time pass.</summary>
+[Binding]
+public sealed class LabSteps(LabDriver lab)
+{
+    [Given("the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template")]
+    public void GivenTheStandardLab() => lab.Configure(_ => new LabOptions());
+
+    [Given("the device has made its boot publish")]
+    public Task GivenTheBootPublish() => lab.WaitForPublishesAsync(1, TimeSpan.FromSeconds(10));
+
+    [When("the device powers on and {int} seconds pass")]
+    public async Task WhenPowerOnAndWait(int seconds)
+    {
+        await lab.PowerOnAsync();
+        await lab.PassAsync(TimeSpan.FromSeconds(seconds));
+    }
+
+    [When("{int} minute(s) pass(es)")]
+    public Task WhenMinutesPass(int minutes) => lab.PassAsync(TimeSpan.FromMinutes(minutes));
+
+    [When("{int} second(s) pass(es)")]
+    public Task WhenSecondsPass(int seconds) => lab.PassAsync(TimeSpan.FromSeconds(seconds));
+}

@@ -1,0 +1,35 @@
+using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.Timeline;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>The switch, the function call and the LED echo (L4, L5, L6).</summary>
+[Binding]
+public sealed class LedEchoSteps(LabDriver lab, ScenarioContext scenario)
+{
+    private const string SwitchedAt = "switched-at";
+
+    [When("the V16 switch is turned {word} in the Blynk app")]
+    public async Task WhenSwitchTurned(string state)
+    {
+        var value = state == "on" ? "1" : state == "off" ? "0" : throw new ArgumentException($"on or off, not '{state}'", nameof(state));
+        var target = await lab.StartAsync();
+        scenario[SwitchedAt] = target.Time.Now;
+        await target.Blynk.SwitchFromAppAsync("V16", value);
+        await target.Time.WaitUntilAsync(() => lab.Blynk("V17").Value == value, TimeSpan.FromSeconds(5));
+    }
+
+    [Then("the D7 LED is {word}")]
+    public void ThenLedIs(string state) =>
+        lab.LedOn.Should().Be(state == "on", lab.JournalText());
+
+    [Then("the LED echo completed within {int} seconds of the switch")]
+    public void ThenEchoWithin(int seconds)
+    {
+        var switchedAt = (DateTimeOffset)scenario[SwitchedAt];
+        var echo = lab.Journal.Hops.FirstOrDefault(h => h.At >= switchedAt && h.Leg == Leg.L3 && h.Outcome == HopOutcome.Delivered && h.Payload.Contains("V17=", StringComparison.Ordinal));
+        echo.Should().NotBeNull($"V17 should be written after the switch. {lab.JournalText()}");
+        (echo!.At - switchedAt).Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(seconds), lab.JournalText());
+    }
+}

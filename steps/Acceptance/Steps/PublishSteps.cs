@@ -1,0 +1,47 @@
+using System.Globalization;
+using ParticleBlynk.Acceptance.Drivers;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>What the device published and what Blynk made of it (L1, L2, L3).</summary>
+[Binding]
+public sealed class PublishSteps(LabDriver lab)
+{
+    [Then("the device has published {int} time(s)")]
+    public void ThenPublishedTimes(int count) =>
+        lab.Publishes.Should().HaveCount(count, lab.JournalText());
+
+    [Then("the last two publishes are {double} seconds apart")]
+    public void ThenLastTwoApart(double seconds)
+    {
+        var publishes = lab.Publishes;
+        publishes.Should().HaveCountGreaterThanOrEqualTo(2, lab.JournalText());
+        (publishes[^1].PublishedAt - publishes[^2].PublishedAt).Should().Be(TimeSpan.FromSeconds(seconds), lab.JournalText());
+    }
+
+    [Then("Blynk holds the values of the last publish in V14, V15, V16 and V17")]
+    public void ThenBlynkHoldsTheLastPublish()
+    {
+        var payload = lab.LastPayload();
+        foreach (var (pin, field) in new[] { ("V14", "v14"), ("V15", "v15"), ("V16", "v16"), ("V17", "v17") })
+        {
+            var published = payload.GetProperty(field).GetDouble();
+            var stored = lab.Blynk(pin).Value;
+            stored.Should().NotBeNull($"Blynk {pin} should hold the published {field}. {lab.JournalText()}");
+            double.Parse(stored!, CultureInfo.InvariantCulture).Should().Be(published, $"Blynk {pin} holds the published {field}. {lab.JournalText()}");
+        }
+    }
+
+    [Then("Blynk V14 holds the millis\\() of the last publish")]
+    public void ThenV14HoldsMillis() =>
+        lab.Blynk("V14").Value.Should().Be(lab.LastPayload().GetProperty("v14").GetRawText(), lab.JournalText());
+
+    [Then("Blynk {word} is {string}")]
+    public void ThenBlynkPinIsText(string pin, string value) =>
+        lab.Blynk(pin).Value.Should().Be(value, lab.JournalText());
+
+    [Then("Blynk {word} is {int}")]
+    public void ThenBlynkPinIs(string pin, int value) =>
+        lab.Blynk(pin).Value.Should().Be(value.ToString(CultureInfo.InvariantCulture), lab.JournalText());
+}
