@@ -37,7 +37,11 @@ public abstract class FeatureTests(FeatureFixture fixture) : IClassFixture<Featu
 
         var scenario = feature.Find(id)
             ?? throw new FeatureFileException($"'{feature.RelativePath}' has no scenario #{id} any more: discover the tests again.");
-        return ScenarioExecutor.RunAsync(GetType().Assembly, feature, scenario, TestContext.Current.TestOutputHelper);
+        var output = TestContext.Current.TestOutputHelper;
+        Task Run() => ScenarioExecutor.RunAsync(GetType().Assembly, feature, scenario, output);
+        return KnownDefects.IsExpectedFailure(scenario.Categories)
+            ? KnownDefects.RunExpectingFailureAsync(Run, scenario.Categories, output)
+            : Run();
     }
 }
 

@@ -50,6 +50,7 @@ public sealed class EmulatorTarget : ILoopTarget
         Blynk = new BlynkSide(this);
         Time = new VirtualTime(clock);
         VirtualDevice = new EmulatorControl(_device);
+        Faults = new MockFaults(blynk);
     }
 
     public LabOptions Options { get; }
@@ -73,6 +74,8 @@ public sealed class EmulatorTarget : ILoopTarget
     public Journal Journal => _services.Journal;
 
     public IVirtualDeviceControl? VirtualDevice { get; }
+
+    public IFaultInjector? Faults { get; }
 
     public HarnessServices Services => _services;
 
@@ -213,6 +216,21 @@ public sealed class EmulatorTarget : ILoopTarget
         {
             target._blynk.SwitchFromApp(DeviceToken, pin, value);
             return target._clock.SettleAsync();
+        }
+    }
+
+    private sealed class MockFaults(BlynkMock blynk) : IFaultInjector
+    {
+        public TimeSpan BlynkResponseLatency
+        {
+            get => blynk.ResponseLatency;
+            set => blynk.ResponseLatency = value;
+        }
+
+        public bool BlynkUnreachable
+        {
+            get => blynk.Unreachable;
+            set => blynk.Unreachable = value;
         }
     }
 

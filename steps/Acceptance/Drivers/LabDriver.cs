@@ -9,7 +9,7 @@ namespace ParticleBlynk.Acceptance.Drivers;
 /// One scenario's lab: collects the Given configuration, starts the target on first use, and offers the few
 /// domain operations the steps are made of. Scenario-scoped (Reqnroll context injection), never shared.
 /// </summary>
-public sealed class LabDriver : IAsyncDisposable
+public sealed partial class LabDriver : IAsyncDisposable
 {
     private ILoopTarget? _target;
 

@@ -24,6 +24,19 @@ public interface ILoopTarget : IAsyncDisposable
 
     /// <summary>Controls only a virtual device offers (millis jumps, cloud drops, sketch state); null elsewhere.</summary>
     IVirtualDeviceControl? VirtualDevice { get; }
+
+    /// <summary>Faults the target can inject (the seam for the fault catalogue); null when it cannot.</summary>
+    IFaultInjector? Faults { get; }
+}
+
+/// <summary>Faults injected into the loop, on the harness clock.</summary>
+public interface IFaultInjector
+{
+    /// <summary>How long the Blynk HTTPS API takes to answer (Particle's webhook gives up after 20 s).</summary>
+    TimeSpan BlynkResponseLatency { get; set; }
+
+    /// <summary>The Blynk Cloud drops every connection (Particle sees a connection reset).</summary>
+    bool BlynkUnreachable { get; set; }
 }
 
 /// <summary>How time passes for a target: virtual and instantaneous on the emulator, real on hardware.</summary>

@@ -13,3 +13,6 @@ public sealed class LedEchoFeature(FeatureFixture fixture) : FeatureTests(fixtur
 
 [FeatureFile("features/loop/publish_cadence.feature")]
 public sealed class PublishCadenceFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/defects/seed_defects.feature")]
+public sealed class SeedDefectsFeature(FeatureFixture fixture) : FeatureTests(fixture);
