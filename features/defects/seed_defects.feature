@@ -19,3 +19,100 @@ Feature: Seed firmware defects
     Examples: the corrected firmware
       | firmware |
       | fixed    |
+
+  @defect:seed-boot-publish-lost @L1 @timing
+  Scenario Outline: The boot publish is made when the cloud connects after the first loop
+    Device OS >= 6.2 runs setup() and loop() before the cloud connects; the seed clears its publish flag before
+    checking Particle.connected(), so its first publish comes only after 5 minutes.
+
+    Given the standard lab with a Boron running the <firmware> firmware
+    And the cloud connects 5 seconds after power-on
+    When the device powers on and 10 seconds pass
+    Then the device has published 1 time
+
+    @known-defect
+    Examples: the doc's firmware
+      | firmware |
+      | seed     |
+
+    Examples: the corrected firmware
+      | firmware |
+      | fixed    |
+
+  @defect:seed-failed-publish-not-retried @L1 @timing
+  Scenario Outline: A publish refused by Device OS is retried within seconds
+    The seed gives up on a failed publish: the value waits for the next 5-minute timer.
+
+    Given the standard lab with a Boron running the <firmware> firmware
+    And the device has made its boot publish
+    And 10 seconds pass
+    When the blynk_led function is called with "off" 5 times, 200 ms apart
+    And 5 seconds pass
+    Then 1 publish was refused as rate-limited
+    And the device has published 6 times
+
+    @known-defect
+    Examples: the doc's firmware
+      | firmware |
+      | seed     |
+
+    Examples: the corrected firmware
+      | firmware |
+      | fixed    |
+
+  @defect:seed-payload-truncated @L1 @L2 @payload
+  Scenario Outline: Every publish is valid JSON that Blynk accepts
+    A 10-digit millis() and v15 of -10 or less need 90 bytes: the seed's char data[90] cuts the closing brace.
+
+    Given the standard lab with a Boron running the <firmware> firmware
+    And the device has made its boot publish
+    When the device publishes with millis() at 4294900000 and v15 at -15
+    Then every publish is valid JSON
+    And Blynk accepted every webhook call
+
+    @known-defect
+    Examples: the doc's firmware
+      | firmware |
+      | seed     |
+
+    Examples: the corrected firmware
+      | firmware |
+      | fixed    |
+
+  @defect:seed-v15-out-of-range @L1 @payload
+  Scenario Outline: v15 stays within the simulated sensor's 0 to 3.3 V
+    At the edges the seed subtracts a delta of either sign, so v15 can walk out of the range it should bounce off.
+
+    Given the standard lab with a Boron running the <firmware> firmware
+    And the device has made its boot publish
+    When v15 is set to <start>
+    And 60 minutes pass
+    Then every published v15 is within 0 and 3.3 V
+
+    @known-defect
+    Examples: the doc's firmware
+      | firmware | start |
+      | seed     | 3.299 |
+
+    Examples: the corrected firmware
+      | firmware | start |
+      | fixed    | 3.299 |
+
+  @defect:seed-wrap-gap @L1 @timing
+  Scenario Outline: The publish after the millis() wrap comes 5 minutes after the one before
+    millis() wraps to 0 after 49.7 days; the seed then resets timer_last to 0 and waits 5 more minutes.
+
+    Given the standard lab with a Boron running the <firmware> firmware
+    And millis() is 2 minutes short of its wrap at power-on
+    When the device powers on and 10 seconds pass
+    And 10 minutes pass
+    Then no two consecutive publishes are more than 301 seconds apart
+
+    @known-defect
+    Examples: the doc's firmware
+      | firmware |
+      | seed     |
+
+    Examples: the corrected firmware
+      | firmware |
+      | fixed    |

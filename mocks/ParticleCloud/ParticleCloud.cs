@@ -31,7 +31,7 @@ public sealed class ParticleCloud : IAsyncDisposable
     private ParticleCloud(ParticleCloudOptions options, HarnessServices services)
     {
         _model = new ParticleCloudModel(options, services);
-        _api = new ParticleApi(_model);
+        _api = new ParticleApi(_model, _shutdown.Token);
         DeviceGateway = new DeviceGateway(_model);
         var streams = new EventStreamEndpoint(_model, _shutdown.Token);
         _server = WireMockServer.Start(new WireMockServerSettings

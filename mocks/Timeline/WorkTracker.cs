@@ -58,7 +58,10 @@ public sealed class WorkTracker
     /// <summary>
     /// Parks a flow while it waits for virtual time. <paramref name="flowId"/> is the id from <see cref="FlowHeader"/>
     /// (a server waiting on behalf of its caller); null parks the caller's own flow. Outside any flow it does nothing.
-    /// Dispose the handle synchronously, at the moment the awaited thing completes, before its continuation runs.
+    /// Park <em>last</em>: only once everything that will wake the flow is armed (its virtual timer created, the call
+    /// queued on the device), because the moment the flow parks the clock may settle and look for the next event; a
+    /// wake-up armed after that is missed and time jumps past it. Dispose the handle synchronously, at the moment the
+    /// awaited thing completes, before its continuation runs. <see cref="ParkSlot"/> does both safely.
     /// </summary>
     public IDisposable Park(string? flowId, string reason)
     {
@@ -85,11 +88,14 @@ public sealed class WorkTracker
         }
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var park = Park(null, $"delay {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
+        var slot = new ParkSlot();
+
+        // Arm the wake-ups first, park last: parked before its timer exists, the flow would let the clock settle and
+        // step (or jump to its target) without seeing this delay's instant.
         using var timer = _time.CreateTimer(
             _ =>
             {
-                park.Dispose();
+                slot.Release();
                 done.TrySetResult();
             },
             null,
@@ -97,9 +103,10 @@ public sealed class WorkTracker
             Timeout.InfiniteTimeSpan);
         await using var registration = cancellationToken.Register(() =>
         {
-            park.Dispose();
+            slot.Release();
             done.TrySetCanceled(cancellationToken);
         });
+        slot.Hold(Park(null, $"delay {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms"));
         await done.Task.ConfigureAwait(false);
     }
 
@@ -294,6 +301,61 @@ public sealed class WorkTracker
         public void Dispose()
         {
         }
+    }
+}
+
+/// <summary>
+/// Holds a park taken <em>after</em> its wake-ups were armed, and releases it synchronously from whichever wake-up
+/// fires first. Create the slot, arm the wake-ups (each calls <see cref="Release"/> before completing the awaited task),
+/// then <see cref="Hold"/> the park: a wake-up that already fired (e.g. a call refused synchronously) makes
+/// <see cref="Hold"/> release the park at once, so the flow is never left parked for good.
+/// </summary>
+public sealed class ParkSlot
+{
+    private readonly object _gate = new();
+    private IDisposable? _park;
+    private bool _released;
+
+    /// <summary>Whether a wake-up has released the slot.</summary>
+    public bool Released
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _released;
+            }
+        }
+    }
+
+    /// <summary>Keeps <paramref name="park"/> until <see cref="Release"/>; disposes it at once when already released.</summary>
+    public void Hold(IDisposable park)
+    {
+        ArgumentNullException.ThrowIfNull(park);
+        lock (_gate)
+        {
+            if (!_released)
+            {
+                _park = park;
+                return;
+            }
+        }
+
+        park.Dispose();
+    }
+
+    /// <summary>Wakes the flow (synchronously, on the caller's thread). Idempotent.</summary>
+    public void Release()
+    {
+        IDisposable? park;
+        lock (_gate)
+        {
+            _released = true;
+            park = _park;
+            _park = null;
+        }
+
+        park?.Dispose();
     }
 }
 

@@ -40,7 +40,7 @@ internal sealed class CloudFixture : IAsyncDisposable
 
     public static CloudFixture Start(Func<ParticleCloudBuilder, ParticleCloudBuilder>? configure = null)
     {
-        var clock = new HarnessClock(settleWatchdog: TimeSpan.FromSeconds(60));
+        var clock = new HarnessClock();
         var services = HarnessServices.Virtual(clock);
         var cloud = ParticleCloud.Start((configure ?? (b => b))(DefaultBuilder()).Build(), services);
         return new CloudFixture(clock, services, cloud);

@@ -9,7 +9,7 @@ namespace ParticleBlynk.ParticleCloud.Api;
 /// The Particle Cloud REST API as plain C# (contracts.md §2): devices, function calls, variables, ping, publish. The
 /// WireMock front hands each request here; nothing here knows about HTTP servers.
 /// </summary>
-internal sealed class ParticleApi(ParticleCloudModel model)
+internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken shutdown)
 {
     private HarnessServices Services => model.Services;
 
@@ -121,53 +121,86 @@ internal sealed class ParticleApi(ParticleCloudModel model)
             return ApiResponse.Error(404, $"Function {function} not found");
         }
 
-        var started = Services.Time.GetUtcNow();
-        var result = await WaitForDeviceAsync(session, function, argument, request.FlowId, calls.Timeout).ConfigureAwait(false);
-        var duration = Services.Time.GetUtcNow() - started;
-        if (result is null)
-        {
-            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Failed,
-                $"no answer within {calls.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", started, duration);
-            return ApiResponse.Raw(calls.TimeoutStatus, calls.TimeoutBody);
-        }
-
-        if (result.ReturnValue is not { } value)
-        {
-            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, result.Error, started, duration);
-            return ApiResponse.Error(400, result.Error ?? "Function call failed");
-        }
-
-        device.EchoPending = value is 0 or 1;
-        device.LastHeard = Services.Time.GetUtcNow();
-        Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Delivered,
-            "return_value " + value.ToString(CultureInfo.InvariantCulture), started, duration);
-        return raw
-            ? new ApiResponse(200, value.ToString(CultureInfo.InvariantCulture), "text/plain; charset=utf-8")
-            : ApiResponse.Json(200, new FunctionCallResponse(device.Id, device.Name, true, value));
+        return await WaitForDeviceAsync(device, session, function, argument, raw, request.FlowId).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Queues the call and waits, in virtual time, for the device's next loop boundary. The caller's harness flow is parked
-    /// meanwhile, and woken synchronously inside the completion callback, before the awaiting continuation can run.
+    /// Queues the call and waits, in virtual time, for the device's next loop boundary (or the call timeout). Everything the
+    /// outcome changes (the L5 hop, <see cref="RegisteredDevice.EchoPending"/>, last_heard) happens synchronously inside
+    /// the device's completion callback or the timeout's timer callback, so it is in place before the device's loop() runs
+    /// on in the same RunDue (its republish must see the echo flag) and before time can move; the continuation only
+    /// hands the answer back. The caller's flow is parked only once the timer and the device queue are armed, and woken
+    /// synchronously in those callbacks.
     /// </summary>
-    private async Task<FunctionCallResult?> WaitForDeviceAsync(ICloudSessionDevice session, string function, string argument, string? flowId, TimeSpan timeout)
+    private async Task<ApiResponse> WaitForDeviceAsync(
+        RegisteredDevice device, ICloudSessionDevice session, string function, string argument, bool raw, string? flowId)
     {
-        var done = new TaskCompletionSource<FunctionCallResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var park = flowId is null ? null : Services.Work.Park(flowId, "waiting for device loop");
-        using var timer = Services.Time.CreateTimer(
+        var calls = model.Options.FunctionCalls;
+        var target = $"device {device.Id}";
+        var action = $"call {function}";
+        var started = Services.Time.GetUtcNow();
+        var done = new TaskCompletionSource<ApiResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slot = new ParkSlot();
+        var claimed = 0;
+        ITimer? timer = null;
+
+        // Only the first of answer, timeout and shutdown decides; each wakes the caller's flow and then completes the task.
+        bool Claim() => Interlocked.Exchange(ref claimed, 1) == 0;
+        void Finish(ApiResponse answer)
+        {
+            Volatile.Read(ref timer)?.Dispose();
+            slot.Release();
+            done.TrySetResult(answer);
+        }
+
+        Volatile.Write(ref timer, Services.Time.CreateTimer(
             _ =>
             {
-                park?.Dispose();
-                done.TrySetResult(null);
+                if (!Claim())
+                {
+                    return;
+                }
+
+                Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Failed,
+                    $"no answer within {calls.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", started, Services.Time.GetUtcNow() - started);
+                Finish(ApiResponse.Raw(calls.TimeoutStatus, calls.TimeoutBody));
             },
             null,
-            timeout,
-            Timeout.InfiniteTimeSpan);
+            calls.Timeout,
+            Timeout.InfiniteTimeSpan));
+        await using var stopping = shutdown.Register(() =>
+        {
+            if (Claim())
+            {
+                Finish(ApiResponse.Error(503, "The Particle Cloud mock is shutting down"));
+            }
+        });
         session.EnqueueFunctionCall(function, argument, result =>
         {
-            park?.Dispose();
-            done.TrySetResult(result);
+            if (!Claim())
+            {
+                return; // answered after the timeout: the cloud already gave up on it
+            }
+
+            var now = Services.Time.GetUtcNow();
+            if (result.ReturnValue is not { } value)
+            {
+                Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, result.Error, started, now - started);
+                Finish(ApiResponse.Error(400, result.Error ?? "Function call failed"));
+                return;
+            }
+
+            device.EchoPending = value is 0 or 1;
+            device.LastHeard = now;
+            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Delivered,
+                "return_value " + value.ToString(CultureInfo.InvariantCulture), started, now - started);
+            Finish(raw
+                ? new ApiResponse(200, value.ToString(CultureInfo.InvariantCulture), "text/plain; charset=utf-8")
+                : ApiResponse.Json(200, new FunctionCallResponse(device.Id, device.Name, true, value)));
         });
+
+        // Park last: parked earlier, the clock could settle and step before the timer or the queued call exist.
+        slot.Hold(flowId is null ? NoWait.Instance : Services.Work.Park(flowId, "waiting for device loop"));
         return await done.Task.ConfigureAwait(false);
     }
 
@@ -213,4 +246,13 @@ internal sealed class ParticleApi(ParticleCloudModel model)
         [property: JsonPropertyName("name")] string Name,
         [property: JsonPropertyName("connected")] bool Connected,
         [property: JsonPropertyName("return_value")] int ReturnValue);
+
+    private sealed class NoWait : IDisposable
+    {
+        public static readonly NoWait Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -182,6 +182,29 @@ public sealed class EmulatorTarget : ILoopTarget
             return new FunctionCallResponse(status, body, ReturnValue(body));
         }
 
+        public async Task<ApiAnswer> GetAsync(string path, string? accessToken = null)
+        {
+            var call = target.Time.RunAsync($"GET {path}", async () =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("https://api.particle.io" + path));
+                request.Headers.Authorization = new("Bearer", accessToken ?? AccessToken);
+                using var response = await _http.SendAsync(request);
+                return new ApiAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            });
+            return await target.Time.CompleteAsync(call, TimeSpan.FromMinutes(1));
+        }
+
+        public IReadOnlyList<ReceivedRequest>? ReceivedRequests(string pathPrefix) =>
+            target._particle.Server.LogEntries
+                .Select(e => e.RequestMessage)
+                .Where(r => r is not null && r.Path.StartsWith(pathPrefix, StringComparison.Ordinal))
+                .Select(r => new ReceivedRequest(
+                    r!.Method,
+                    r.Path,
+                    (r.Headers ?? new Dictionary<string, WireMock.Types.WireMockList<string>>()).ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase),
+                    r.Body ?? string.Empty))
+                .ToList();
+
         private static int? ReturnValue(string body)
         {
             try

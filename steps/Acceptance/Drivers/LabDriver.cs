@@ -42,6 +42,7 @@ public sealed partial class LabDriver : IAsyncDisposable
     public async Task PowerOnAsync()
     {
         var target = await StartAsync();
+        MarkPoweredOn(target.Time.Now);
         await target.Device.PowerOnAsync();
     }
 
@@ -55,9 +56,9 @@ public sealed partial class LabDriver : IAsyncDisposable
     public async Task WaitForPublishesAsync(int count, TimeSpan limit)
     {
         var target = await StartAsync();
-        if (!target.Device.SerialLines.Any() && Publishes.Count == 0)
+        if (PoweredOnAt is null)
         {
-            await target.Device.PowerOnAsync();
+            await PowerOnAsync();
         }
 
         var reached = await target.Time.WaitUntilAsync(() => Publishes.Count >= count, limit);

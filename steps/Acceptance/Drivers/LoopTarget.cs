@@ -79,7 +79,19 @@ public interface IParticleSide
 
     /// <summary>Calls a cloud function through the REST API, as the Particle console or curl does.</summary>
     Task<FunctionCallResponse> CallFunctionAsync(string deviceId, string function, string argument, string? accessToken = null);
+
+    /// <summary>A GET on the Particle REST API (e.g. /v1/devices) with a Bearer token.</summary>
+    Task<ApiAnswer> GetAsync(string path, string? accessToken = null);
+
+    /// <summary>Requests the Particle Cloud received whose path starts with <paramref name="pathPrefix"/>; null when the target cannot see them.</summary>
+    IReadOnlyList<ReceivedRequest>? ReceivedRequests(string pathPrefix);
 }
+
+/// <summary>Status and body of an API answer.</summary>
+public sealed record ApiAnswer(int StatusCode, string Body);
+
+/// <summary>An HTTP request as a cloud received it.</summary>
+public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
 
 /// <summary>One datastream as the Blynk console shows it.</summary>
 public sealed record DatastreamReading(string Pin, string? Value, DateTimeOffset? UpdatedAt);

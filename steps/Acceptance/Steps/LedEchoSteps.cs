@@ -20,9 +20,10 @@ public sealed class LedEchoSteps(LabDriver lab, ScenarioContext scenario)
         await target.Time.WaitUntilAsync(() => lab.Blynk("V17").Value == value, TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>"on", "off", or "none" for a board without a user LED on D7.</summary>
     [Then("the D7 LED is {word}")]
     public void ThenLedIs(string state) =>
-        lab.LedOn.Should().Be(state == "on", lab.JournalText());
+        lab.LedOn.Should().Be(state switch { "on" => true, "off" => false, "none" => null, _ => throw new ArgumentException($"on, off or none, not '{state}'", nameof(state)) }, lab.JournalText());
 
     [Then("the LED echo completed within {int} seconds of the switch")]
     public void ThenEchoWithin(int seconds)

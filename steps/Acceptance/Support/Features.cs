@@ -8,7 +8,7 @@ namespace ParticleBlynk.Acceptance.Support;
 [FeatureFile("features/loop/boot_publish.feature")]
 public sealed class BootPublishFeature(FeatureFixture fixture) : FeatureTests(fixture);
 
-[FeatureFile("features/loop/led_echo.feature")]
+[FeatureFile("features/led_echo/led_echo.feature")]
 public sealed class LedEchoFeature(FeatureFixture fixture) : FeatureTests(fixture);
 
 [FeatureFile("features/loop/publish_cadence.feature")]

@@ -1,0 +1,59 @@
+@L4
+Feature: Blynk webhook to the Particle function
+  A change of V16 fires the Blynk webhook of the doc: POST https://api.particle.io/v1/devices/<id>/blynk_led with
+  the Custom JSON body {"args":"<value>"} and the header "Authorization: Bearer <Particle token>". Blynk allows it
+  once per minute (the doc's quota): a change sooner than 60 seconds does not execute the webhook.
+
+  Background:
+    Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
+
+  @echo
+  Scenario: The webhook posts the switch value as JSON with a Bearer token
+    Given the device has made its boot publish
+    When the V16 switch is turned on in the Blynk app
+    Then the Particle Cloud received POST /v1/devices/e00fce68d3b2a1c4f5e6a7b8/blynk_led with body {"args":"1"}
+    And that request carried the header "Authorization: Bearer 38bb7b318cc6898c80317decb34525844bc9db55"
+    And that request carried the header "Content-Type: application/json"
+
+  @timing @echo
+  Scenario: A second toggle inside the quota window is dropped and the LED does not follow
+    Given the device has made its boot publish
+    When the V16 switch is turned on in the Blynk app
+    And 30 seconds pass
+    And the V16 switch is turned off in the Blynk app
+    Then the Blynk webhook was dropped by the quota
+    And the D7 LED is on
+    And Blynk V16 is 0
+    And Blynk V17 is 1
+
+  @timing @echo
+  Scenario Outline: The quota window is <window>
+    Given the Blynk webhook quota is <quota>
+    And the device has made its boot publish
+    When the V16 switch is turned on in the Blynk app
+    And <wait> seconds pass
+    And the V16 switch is turned off in the Blynk app
+    Then the D7 LED is <led>
+
+    Examples:
+      | window                          | quota              | wait | led |
+      | 1 per minute (the doc)          | 1 per minute       | 59   | on  |
+      | 1 per minute (the doc), elapsed | 1 per minute       | 60   | off |
+      | 10 per minute (Blynk's limits)  | 10 per minute      | 5    | off |
+
+  @fault
+  Scenario: A wrong Particle token in the Blynk webhook is refused and the LED stays dark
+    Given the Blynk webhook sends the Particle token "0000000000000000000000000000000000000000"
+    And the device has made its boot publish
+    When the V16 switch is turned on in the Blynk app
+    Then the Blynk webhook got 401 {"error":"invalid_token","error_description":"The access token provided is invalid."}
+    And the D7 LED is off
+    And Blynk V17 is 0
+
+  @fault
+  Scenario: The device is offline: the function call times out
+    Given the device has made its boot publish
+    And the device has lost its cloud connection
+    When the V16 switch is turned on in the Blynk app
+    Then the Blynk webhook got 400 {"ok":false,"error":"Timed out."}
+    And the D7 LED is off

@@ -1,0 +1,43 @@
+@L5
+Feature: The blynk_led cloud function
+  The firmware registers blynk_led. "on" or "1" lights the LED and returns 1, "off" or "0" darkens it and
+  returns 0; both make the firmware republish its state on the next loop. Anything else returns -1, prints the
+  unexpected value on serial and publishes nothing. Calls run between two loop() iterations.
+
+  Background:
+    Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
+    And the device has made its boot publish
+
+  Scenario Outline: Calling blynk_led from the Particle console with <argument>
+    When blynk_led is called with <argument> through the Particle API
+    Then the call answers 200 with return value <returned>
+    And the D7 LED is <led>
+    And the device has published <publishes> times
+
+    Examples: accepted arguments
+      | argument   | returned | led  | publishes |
+      | "on"       | 1        | on   | 2         |
+      | "1"        | 1        | on   | 2         |
+      | "off"      | 0        | off  | 2         |
+      | "0"        | 0        | off  | 2         |
+
+    Examples: rejected arguments (no republish)
+      | argument   | returned | led  | publishes |
+      | "ON"       | -1       | off  | 1         |
+      | " on"      | -1       | off  | 1         |
+      | ""         | -1       | off  | 1         |
+      | "true"     | -1       | off  | 1         |
+
+  Scenario: A rejected argument is reported on the serial log
+    When blynk_led is called with "ON" through the Particle API
+    Then the serial log shows "Unexpected on_off value of: 'ON'"
+
+  Scenario: The function runs between two loops: the republish comes on the loop after the call
+    When blynk_led is called with "on" through the Particle API
+    Then the call took one loop of the device
+    And the republish carries v16 1 and v17 1
+
+  @fault
+  Scenario: Calling a function the firmware never registered
+    When blynk_led2 is called with "on" through the Particle API
+    Then the call answers 404 with body {"ok":false,"error":"Function blynk_led2 not found"}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ParticleBlynk.Lab.Tests.Support;
+
+namespace ParticleBlynk.Lab.Tests;
+
+/// <summary>The lab as a process: the READY line, loopback-only listeners, a clean stop.</summary>
+public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<DemoLabFixture>
+{
+    [Fact]
+    public void Ready_line_holds_exactly_the_six_fields_of_the_demo_lab()
+    {
+        // Given the demo lab started without arguments
+
+        // When
+        var json = JsonNode.Parse(fixture.Lab.ReadyLine["READY ".Length..])!.AsObject();
+
+        // Then
+        json.Select(p => p.Key).Should().BeEquivalentTo("particleUrl", "blynkUrl", "dashboardUrl", "deviceId", "particleToken", "blynkToken");
+        fixture.Ready.ParticleUrl.Should().StartWith("http://127.0.0.1:");
+        fixture.Ready.BlynkUrl.Should().StartWith("http://127.0.0.1:");
+        fixture.Ready.DashboardUrl.Should().Be(fixture.Ready.BlynkUrl + "/dashboard/1");
+        fixture.Ready.DeviceId.Should().Be("e00fce68d3b2a1c4f5e6a7b8");
+        fixture.Ready.ParticleToken.Should().Be("38bb7b318cc6898c80317decb34525844bc9db55");
+        fixture.Ready.BlynkToken.Should().Be("xw7ITVneg1DifRRQuPGcA7fJvV8-FAVl");
+        fixture.Lab.LaterStdout.Should().BeEmpty("stdout carries only the READY line; logs go to stderr");
+    }
+
+    [Fact]
+    public async Task Lab_listens_on_127_0_0_1_only()
+    {
+        // Given
+        var ports = new[] { new Uri(fixture.Ready.ParticleUrl).Port, new Uri(fixture.Ready.BlynkUrl).Port };
+
+        // When
+        var listeners = (await ListenersAsync("/proc/net/tcp")).Concat(await ListenersAsync("/proc/net/tcp6")).ToList();
+
+        // Then
+        foreach (var port in ports)
+        {
+            listeners.Where(l => l.Port == port).Should().NotBeEmpty($"port {port} is a lab port")
+                .And.OnlyContain(l => l.Address == "0100007F", $"port {port} must be bound to 127.0.0.1 only (0100007F in /proc/net/tcp), not 0.0.0.0 or ::");
+        }
+    }
+
+    [Fact]
+    public async Task Dashboard_of_the_demo_device_is_served()
+    {
+        // Given
+        using var http = new HttpClient(new HttpClientHandler { UseProxy = false });
+
+        // When
+        var page = await http.GetStringAsync(new Uri(fixture.Ready.DashboardUrl!));
+
+        // Then
+        page.Should().Contain("Boron");
+    }
+
+    [Fact]
+    public async Task Config_file_and_fixed_ports_are_honoured_and_closing_stdin_stops_the_lab()
+    {
+        // Given two free ports
+        int particlePort = FreePort(), blynkPort = FreePort();
+        var lab = await LabProcess.StartAsync(
+            "--config", Path.Combine(AppContext.BaseDirectory, "Lab", "demo-lab.json"),
+            "--port-particle", particlePort.ToString(CultureInfo.InvariantCulture),
+            "--port-blynk", blynkPort.ToString(CultureInfo.InvariantCulture));
+        await using var _ = lab;
+        using var http = new HttpClient(new HttpClientHandler { UseProxy = false });
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{particlePort}/v1/devices"));
+        request.Headers.Authorization = new("Bearer", lab.Ready.ParticleToken);
+        var devices = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
+        var connected = await http.GetStringAsync(new Uri($"http://127.0.0.1:{blynkPort}/external/api/get?token={lab.Ready.BlynkToken}&V16"));
+
+        // When
+        var stopped = await lab.StopByClosingStdinAsync();
+
+        // Then
+        lab.Ready.ParticleUrl.Should().Be($"http://127.0.0.1:{particlePort}");
+        lab.Ready.BlynkUrl.Should().Be($"http://127.0.0.1:{blynkPort}");
+        devices.Should().Contain(lab.Ready.DeviceId);
+        connected.Should().Be("0");
+        stopped.Should().BeTrue("the lab stops when stdin closes");
+        lab.ExitCode.Should().Be(0, lab.Log);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>LISTEN sockets (state 0A) of /proc/net/tcp{,6}: local address hex and port.</summary>
+    private static async Task<IEnumerable<(string Address, int Port)>> ListenersAsync(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        return (await File.ReadAllLinesAsync(path)).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 3 && f[3] == "0A")
+            .Select(f => (f[1].Split(':')[0], int.Parse(f[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using ParticleBlynk.Timeline;
+
+namespace ParticleBlynk.Acceptance.Drivers;
+
+/// <summary>Function calls, the journal's legs and the Blynk side, for the L3–L6 and timing steps.</summary>
+public sealed partial class LabDriver
+{
+    /// <summary>The answer of the last call a step made through the Particle API.</summary>
+    public FunctionCallResponse? LastCall { get; private set; }
+
+    /// <summary>The answer of the last plain Particle API request.</summary>
+    public ApiAnswer? LastAnswer { get; private set; }
+
+    /// <summary>When the device was powered on, on the harness clock.</summary>
+    public DateTimeOffset? PoweredOnAt { get; private set; }
+
+    public async Task<FunctionCallResponse> CallFunctionAsync(string function, string argument)
+    {
+        var target = await StartAsync();
+        LastCall = await target.Particle.CallFunctionAsync(Options.DeviceId, function, argument);
+        return LastCall;
+    }
+
+    public async Task<ApiAnswer> GetParticleApiAsync(string path, string? accessToken = null)
+    {
+        var target = await StartAsync();
+        LastAnswer = await target.Particle.GetAsync(path, accessToken);
+        return LastAnswer;
+    }
+
+    /// <summary>Hops of one leg with one outcome, in recorded order.</summary>
+    public IReadOnlyList<Hop> Hops(Leg leg, HopOutcome outcome) =>
+        Journal.Hops.Where(h => h.Leg == leg && h.Outcome == outcome).ToList();
+
+    /// <summary>The raw JSON text of a field of the last publish (e.g. "3.141590" for v15).</summary>
+    public string LastPayloadField(string field) => LastPayload().GetProperty(field).GetRawText();
+
+    /// <summary>Records the values a probe takes at every event of the clock for <paramref name="span"/>.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset At, T Value)>> WatchAsync<T>(Func<T> probe, TimeSpan span)
+    {
+        var target = await StartAsync();
+        var seen = new List<(DateTimeOffset, T)> { (target.Time.Now, probe()) };
+        await target.Time.WaitUntilAsync(
+            () =>
+            {
+                var value = probe();
+                if (!EqualityComparer<T>.Default.Equals(value, seen[^1].Item2))
+                {
+                    seen.Add((target.Time.Now, value));
+                }
+
+                return false;
+            },
+            span);
+        return seen;
+    }
+
+    internal void MarkPoweredOn(DateTimeOffset at) => PoweredOnAt ??= at;
+
+    /// <summary>Parses a JSON body for comparison regardless of whitespace.</summary>
+    public static string Canonical(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(doc.RootElement);
+    }
+
+    public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

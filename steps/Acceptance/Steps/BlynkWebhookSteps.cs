@@ -1,0 +1,56 @@
+using System.Globalization;
+using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.BlynkCloud;
+using ParticleBlynk.Timeline;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>The Blynk webhook that calls the Particle function (L4).</summary>
+[Binding]
+public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
+{
+    private const string LastRequest = "last-received-request";
+
+    [Given("the Blynk webhook quota is {int} per minute")]
+    public void GivenQuota(int perMinute) =>
+        lab.Configure(o => o with { BlynkWebhookQuota = new WebhookQuotaPolicy(perMinute, TimeSpan.FromMinutes(1)) });
+
+    [Given("the Blynk webhook sends the Particle token {string}")]
+    public void GivenWebhookToken(string token) => lab.Configure(o => o with { BlynkWebhookAccessToken = token });
+
+    [Given("the device has lost its cloud connection")]
+    [When("the device has lost its cloud connection")]
+    public void GivenDeviceOffline() => lab.VirtualDevice.DropCloudConnection();
+
+    [Then("^the Particle Cloud received (GET|POST) (\\S+) with body (.+)$")]
+    public void ThenParticleReceived(string method, string path, string body)
+    {
+        var requests = lab.Target.Particle.ReceivedRequests(path)
+            ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{lab.Target.Name}' cannot see the requests the Particle Cloud receives.");
+        var request = requests.Where(r => r.Method == method && r.Path == path).Should().ContainSingle(lab.JournalText()).Subject;
+        LabDriver.Canonical(request.Body).Should().Be(LabDriver.Canonical(body));
+        scenario[LastRequest] = request;
+    }
+
+    [Then("that request carried the header {string}")]
+    public void ThenHeader(string header)
+    {
+        var (name, value) = (header[..header.IndexOf(':', StringComparison.Ordinal)], header[(header.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
+        var request = (ReceivedRequest)scenario[LastRequest];
+        request.Headers.Should().ContainKey(name);
+        request.Headers[name].Should().StartWith(value);
+    }
+
+    [Then("the Blynk webhook was dropped by the quota")]
+    public void ThenDroppedByQuota() =>
+        lab.Hops(Leg.L4, HopOutcome.DroppedByQuota).Should().ContainSingle(lab.JournalText());
+
+    [Then("^the Blynk webhook got (\\d+) (.+)$")]
+    public void ThenWebhookGot(int status, string body)
+    {
+        var hop = lab.Hops(Leg.L4).Should().ContainSingle(lab.JournalText()).Subject;
+        hop.Detail.Should().StartWith(status.ToString(CultureInfo.InvariantCulture), lab.JournalText());
+        LabDriver.Canonical(hop.Detail![hop.Detail.IndexOf('{', StringComparison.Ordinal)..]).Should().Be(LabDriver.Canonical(body));
+    }
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.Timeline;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>What the Blynk Cloud stores and shows (L3).</summary>
+[Binding]
+public sealed class DatastreamSteps(LabDriver lab)
+{
+    [Given("the firmware's v15 is {double}")]
+    public void GivenV15(double value) => lab.VirtualDevice.V15 = value;
+
+    [Given("the device's millis\\() is {long}")]
+    public void GivenMillis(long value) => lab.VirtualDevice.SetMillis(checked((uint)value));
+
+    [Then("the last publish carries {word} {string}")]
+    public void ThenLastPublishCarries(string field, string raw) =>
+        lab.LastPayloadField(field).Should().Be(raw, lab.JournalText());
+
+    [Then("the last publish carries v14 above {long}")]
+    public void ThenV14Above(long limit) =>
+        long.Parse(lab.LastPayloadField("v14"), CultureInfo.InvariantCulture).Should().BeGreaterThan(limit, lab.JournalText());
+
+    [Then("Blynk refused the update with {string}")]
+    public void ThenBlynkRefused(string message) =>
+        lab.Hops(Leg.L3, HopOutcome.Rejected).Should().Contain(h => h.Detail != null && h.Detail.Contains(message, StringComparison.Ordinal), lab.JournalText());
+
+    [Then("Blynk V14 still holds the value of the boot publish")]
+    public void ThenV14StillBoot()
+    {
+        var boot = System.Text.Json.JsonDocument.Parse(lab.Publishes[0].Data).RootElement.GetProperty("v14").GetRawText();
+        lab.Blynk("V14").Value.Should().Be(boot, lab.JournalText());
+    }
+
+    [Then("Blynk's Last Update is the time of the last publish")]
+    public void ThenLastUpdateIsLastPublish() =>
+        lab.Target.Blynk.LastUpdate.Should().Be(lab.Publishes[^1].PublishedAt, lab.JournalText());
+
+    [Then("Blynk's Last Update is more than {int} minutes old")]
+    public void ThenLastUpdateOld(int minutes) =>
+        (lab.Target.Time.Now - lab.Target.Blynk.LastUpdate!.Value).Should().BeGreaterThan(TimeSpan.FromMinutes(minutes), lab.JournalText());
+
+    [Then("the device shows Offline on Blynk")]
+    public void ThenOffline() => lab.Target.Blynk.IsOnline.Should().BeFalse("a Particle device never connects to Blynk itself (doc Testing step 4)");
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using ParticleBlynk.Acceptance.Drivers;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>Set-ups and checks the seed firmware's defects need (features/defects/seed_defects.feature).</summary>
+[Binding]
+public sealed class DefectSteps(LabDriver lab)
+{
+    [Given("the cloud connects {int} seconds after power-on")]
+    public void GivenTheCloudConnectsLate(int seconds) => lab.Configure(o => o with { CloudConnectDelay = TimeSpan.FromSeconds(seconds) });
+
+    [Given("millis\\() is {int} minutes short of its wrap at power-on")]
+    public void GivenMillisNearTheWrap(int minutes) => lab.Configure(o => o with { MillisAtBoot = unchecked((uint)(0x1_0000_0000L - (minutes * 60_000L))) });
+
+    [When("v15 is set to {double}")]
+    public void WhenV15IsSetTo(double value) => lab.VirtualDevice.V15 = value;
+
+    [Then("every publish is valid JSON")]
+    public void ThenEveryPublishIsValidJson() =>
+        lab.Publishes.Select(p => p.Data).Should().OnlyContain(d => LabDriver.IsJsonObject(d), $"every payload should be a JSON object. {lab.JournalText()}");
+
+    [Then("every published v15 is within {double} and {double} V")]
+    public void ThenEveryV15IsWithin(double min, double max)
+    {
+        var values = lab.PublishedV15();
+        values.Should().NotBeEmpty(lab.JournalText());
+        values.Should().OnlyContain(v => v >= min && v <= max, $"v15 should stay within {min.ToString(CultureInfo.InvariantCulture)}–{max.ToString(CultureInfo.InvariantCulture)} V. Publishes:{Environment.NewLine}{lab.PublishesText()}");
+    }
+
+    [Then("no two consecutive publishes are more than {double} seconds apart")]
+    public void ThenNoGapLongerThan(double seconds)
+    {
+        var gaps = lab.PublishGapsSeconds();
+        gaps.Should().NotBeEmpty(lab.JournalText());
+        gaps.Max().Should().BeLessThanOrEqualTo(seconds, $"gaps were {string.Join(", ", gaps.Select(g => g.ToString("0.###", CultureInfo.InvariantCulture)))} s. {lab.JournalText()}");
+    }
+}

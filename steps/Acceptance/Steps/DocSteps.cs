@@ -1,0 +1,64 @@
+using System.Text.Json;
+using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.Timeline;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>The doc's Testing steps and Troubleshooting bullets.</summary>
+[Binding]
+public sealed class DocSteps(LabDriver lab)
+{
+    [Given("the firmware carries the Blynk token {string}")]
+    public void GivenFirmwareToken(string token) => lab.Configure(o => o with { FirmwareToken = token });
+
+    [When("the device list is requested with the lab's access token")]
+    public Task WhenDeviceListed() => lab.GetParticleApiAsync("/v1/devices");
+
+    [When("the device list is requested with the access token {string}")]
+    public Task WhenDeviceListedWith(string token) => lab.GetParticleApiAsync("/v1/devices", token);
+
+    [Then("the Particle API answers {int} listing the device as {word}")]
+    public void ThenListed(int status, string state)
+    {
+        lab.LastAnswer!.StatusCode.Should().Be(status, lab.LastAnswer.Body);
+        var device = JsonDocument.Parse(lab.LastAnswer.Body).RootElement.EnumerateArray()
+            .Should().ContainSingle(d => d.GetProperty("id").GetString() == lab.Options.DeviceId).Subject;
+        device.GetProperty("online").GetBoolean().Should().Be(state == "online", lab.LastAnswer.Body);
+    }
+
+    [Then("^the Particle API answers (\\d+) (\\{.+)$")]
+    public void ThenApiAnswers(int status, string body)
+    {
+        lab.LastAnswer!.StatusCode.Should().Be(status, lab.LastAnswer.Body);
+        LabDriver.Canonical(lab.LastAnswer.Body).Should().Be(LabDriver.Canonical(body));
+    }
+
+    [Then("the Particle event stream of the device shows \"blynk_https_get\" with the payload printed on serial")]
+    public void ThenDeviceLogShowsPayload()
+    {
+        var published = lab.Publishes.Should().NotBeEmpty(lab.JournalText()).And.Subject.First();
+        lab.Target.Device.SerialLines.Select(l => l.Text).Should().Contain($"Sending to Blynk: '{published.Data}' with size of {published.Data.Length} bytes");
+    }
+
+    [Then("the Particle event stream shows {string} for the boot publish")]
+    public void ThenStreamShowsForBoot(string name) =>
+        lab.Target.Particle.Events(name).Should().Contain(e => e.PublishedAt == lab.Publishes[0].PublishedAt, lab.JournalText());
+
+    [Then("the Particle event stream shows {string}")]
+    public void ThenStreamShows(string name) =>
+        lab.Target.Particle.Events(name).Should().NotBeEmpty(lab.JournalText());
+
+    [Then("no {string} event was published")]
+    public void ThenNoEvent(string name) =>
+        lab.Target.Particle.Events(name).Should().BeEmpty(lab.JournalText());
+
+    [Then("the journal shows every leg L1 to L6 delivered")]
+    public void ThenEveryLeg()
+    {
+        foreach (var leg in Enum.GetValues<Leg>())
+        {
+            lab.Hops(leg, HopOutcome.Delivered).Should().NotBeEmpty($"{leg} should have delivered at least once. {lab.JournalText()}");
+        }
+    }
+}

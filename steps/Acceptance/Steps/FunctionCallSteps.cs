@@ -1,0 +1,45 @@
+using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.Timeline;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>Calling the firmware's cloud function through the Particle API (L5).</summary>
+[Binding]
+public sealed class FunctionCallSteps(LabDriver lab)
+{
+    [When("{word} is called with {string} through the Particle API")]
+    public Task WhenCalled(string function, string argument) => lab.CallFunctionAsync(function, argument);
+
+    [Then("the call answers {int} with return value {int}")]
+    public void ThenCallAnswers(int status, int returned)
+    {
+        lab.LastCall.Should().NotBeNull();
+        lab.LastCall!.StatusCode.Should().Be(status, $"the answer was {lab.LastCall.Body}. {lab.JournalText()}");
+        lab.LastCall.ReturnValue.Should().Be(returned, lab.JournalText());
+    }
+
+    [Then("^the call answers (\\d+) with body (.+)$")]
+    public void ThenCallAnswersBody(int status, string body)
+    {
+        lab.LastCall!.StatusCode.Should().Be(status, lab.JournalText());
+        LabDriver.Canonical(lab.LastCall.Body).Should().Be(LabDriver.Canonical(body));
+    }
+
+    [Then("the serial log shows {string}")]
+    public void ThenSerialShows(string line) =>
+        lab.Target.Device.SerialLines.Select(l => l.Text).Should().Contain(line);
+
+    [Then("the call took one loop of the device")]
+    public void ThenCallTookOneLoop() =>
+        lab.Hops(Leg.L5, HopOutcome.Delivered).Should().ContainSingle(lab.JournalText())
+            .Which.Duration.Should().BeGreaterThan(TimeSpan.Zero).And.BeLessThanOrEqualTo(lab.Options.LoopInterval, "the call waits for the next loop boundary, at most one loop");
+
+    [Then("the republish carries v16 {int} and v17 {int}")]
+    public void ThenRepublishCarries(int v16, int v17)
+    {
+        lab.LastPayloadField("v16").Should().Be(v16.ToString(System.Globalization.CultureInfo.InvariantCulture), lab.JournalText());
+        lab.LastPayloadField("v17").Should().Be(v17.ToString(System.Globalization.CultureInfo.InvariantCulture), lab.JournalText());
+        lab.Hops(Leg.L6, HopOutcome.Delivered).Should().NotBeEmpty("the republish after a call is the LED echo (L6). " + lab.JournalText());
+    }
+}

@@ -1,0 +1,46 @@
+using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.Timeline;
+using Reqnroll;
+
+namespace ParticleBlynk.Acceptance.Steps;
+
+/// <summary>Time budgets and cadences on the harness clock.</summary>
+[Binding]
+public sealed class TimingSteps(LabDriver lab, ScenarioContext scenario)
+{
+    private const string Watched = "watched-sensor";
+
+    [Given("a USB serial host is attached")]
+    public void GivenSerialHost() => lab.Configure(o => o with { SerialHostAttached = true });
+
+    [Given("no USB serial host is attached")]
+    public void GivenNoSerialHost() => lab.Configure(o => o with { SerialHostAttached = false });
+
+    [Then("the first publish was {int} seconds after power-on")]
+    public void ThenFirstPublishAfter(int seconds) =>
+        (lab.Publishes[0].PublishedAt - lab.PoweredOnAt!.Value).Should().Be(TimeSpan.FromSeconds(seconds), lab.JournalText());
+
+    [When("the sensor is watched for {int} minutes")]
+    public async Task WhenSensorWatched(int minutes) =>
+        scenario[Watched] = await lab.WatchAsync(() => lab.VirtualDevice.V15, TimeSpan.FromMinutes(minutes));
+
+    [Then("it changed {int} times, {int} seconds apart")]
+    public void ThenChanged(int times, int seconds)
+    {
+        var seen = (IReadOnlyList<(DateTimeOffset At, double Value)>)scenario[Watched];
+        var changes = seen.Skip(1).ToList();
+        changes.Should().HaveCount(times);
+        changes.Zip(changes.Skip(1), (a, b) => b.At - a.At).Should().AllBeEquivalentTo(TimeSpan.FromSeconds(seconds));
+    }
+
+    [Then("the echo hops took at most: Blynk webhook {int} ms, function call {int} ms, republish {int} ms")]
+    public void ThenEchoBudget(int webhookMs, int callMs, int republishMs)
+    {
+        var webhook = lab.Hops(Leg.L4, HopOutcome.Delivered).Should().ContainSingle(lab.JournalText()).Subject;
+        var call = lab.Hops(Leg.L5, HopOutcome.Delivered).Should().ContainSingle(lab.JournalText()).Subject;
+        var republish = lab.Hops(Leg.L6, HopOutcome.Delivered).Should().ContainSingle(lab.JournalText()).Subject;
+        webhook.Duration.Should().BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(webhookMs), "L4: " + lab.JournalText());
+        call.Duration.Should().BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(callMs), "L5: " + lab.JournalText());
+        (republish.At - (call.At + call.Duration!.Value)).Should().BeLessThanOrEqualTo(TimeSpan.FromMilliseconds(republishMs), "L6: " + lab.JournalText());
+    }
+}
