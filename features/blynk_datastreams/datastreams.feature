@@ -32,7 +32,7 @@ Feature: Blynk datastreams
     When 6 minutes pass
     Then the last publish carries v14 above 2147483647
     And Blynk refused the update with "Value doesn't match the Datastream data type"
-    And Blynk V14 still holds the value of the boot publish
+    And Blynk V14 still holds the value of the publish before
 
   @timing
   Scenario: "Last Update" follows every accepted publish while the status stays Offline

@@ -108,7 +108,7 @@ public static class BlynkDocExamples
     private const string C = "GVki9IC70vb3IqvsV0YD3el4y0OpneL1";
     private const string Placeholder = "ffujYGgbf805tgsf";
 
-    private static string Error(string message) => $$"""{"error":{"message":"{{message}}"}}""";
+    private static string Error(string message) => """{"error":{"message":""" + "\"" + message + "\"}}";
 
     public static IReadOnlyList<BlynkDocExample> All { get; } =
     [

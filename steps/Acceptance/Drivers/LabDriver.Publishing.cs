@@ -18,6 +18,8 @@ public sealed partial class LabDriver
     public const string PlaceholderToken = "your Blynk 32 char auth token";
 
     private DateTimeOffset? _cloudDroppedAt;
+    private (long Hops, int SerialLines)? _seenAtDrop;
+    private (long Hops, int SerialLines)? _seenAtRestore;
     private DateTimeOffset? _cloudRestoredAt;
 
     /// <summary>Controls of a virtual device; a target without them skips the scenario with the reason.</summary>
@@ -72,8 +74,23 @@ public sealed partial class LabDriver
     /// <summary>The serial lines written so far.</summary>
     public IReadOnlyList<string> SerialTexts => Target.Device.SerialLines.Select(l => l.Text).ToList();
 
-    /// <summary>The serial lines written at or after <paramref name="from"/>.</summary>
-    public IReadOnlyList<string> SerialTextsSince(DateTimeOffset from) => Target.Device.SerialLines.Where(l => l.At >= from).Select(l => l.Text).ToList();
+    /// <summary>Publish attempts journalled after the cloud connection dropped and before it was restored.</summary>
+    public IReadOnlyList<Hop> PublishHopsWhileOffline()
+    {
+        var (from, until) = OfflineWindow();
+        return PublishHops.Where(h => h.Sequence > from.Hops && h.Sequence <= until.Hops).ToList();
+    }
+
+    /// <summary>Serial lines written after the cloud connection dropped and before it was restored.</summary>
+    public IReadOnlyList<string> SerialTextsWhileOffline()
+    {
+        var (from, until) = OfflineWindow();
+        return Target.Device.SerialLines.Take(until.SerialLines).Skip(from.SerialLines).Select(l => l.Text).ToList();
+    }
+
+    private ((long Hops, int SerialLines) From, (long Hops, int SerialLines) Until) OfflineWindow() =>
+        (_seenAtDrop ?? throw new InvalidOperationException("The cloud connection was never dropped."),
+         _seenAtRestore ?? (Journal.Hops.Count, Target.Device.SerialLines.Count));
 
     /// <summary>The query of a webhook call as (name, raw URL-encoded value) pairs, in the order sent.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> QueryOf(Hop call) =>
@@ -155,6 +172,7 @@ public sealed partial class LabDriver
         var target = await StartAsync();
         VirtualDevice.DropCloudConnection();
         _cloudDroppedAt = target.Time.Now;
+        _seenAtDrop = (Journal.Hops.Count, target.Device.SerialLines.Count);
     }
 
     /// <summary>The cloud session comes back <paramref name="after"/> from now; time passes until it has.</summary>
@@ -162,6 +180,7 @@ public sealed partial class LabDriver
     {
         var target = await StartAsync();
         VirtualDevice.RestoreCloudConnection(after);
+        _seenAtRestore = (Journal.Hops.Count, target.Device.SerialLines.Count);
         await target.Time.PassAsync(after);
         _cloudRestoredAt = target.Time.Now;
     }
