@@ -22,6 +22,7 @@ ensure_test_prerequisites() {
   apt_ensure chromium chromium          # dashboard scenarios drive Debian's Chromium through Playwright
   apt_ensure node nodejs                # particle-api-js runs on the machine's Node.js
   apt_ensure npm npm                    # the real-client tests install particle-cli / particle-api-js from npm
+  apt_ensure curl curl                  # the Blynk HTTPS API checks send the docs' curl examples
 }
 
 new_results_dir() {

@@ -237,7 +237,7 @@ public sealed class DeviceHttpApiTests
 
         // Then
         one.Body.Should().Be("42");
-        two.Body.Should().Be("[\"42\",\"hello\"]");
+        two.Body.Should().Be("{\"v14\":42,\"v6\":\"hello\"}", "several pins answer a JSON object keyed by pin, typed as getAll types it");
         all.Body.Should().Be("{\"v6\":\"hello\",\"v14\":42,\"v15\":2.0,\"v16\":0,\"v17\":0}");
         connected.Body.Should().Be("false");
         property.Status.Should().Be(HttpStatusCode.OK);

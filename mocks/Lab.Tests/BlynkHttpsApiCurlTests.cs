@@ -27,20 +27,34 @@ public sealed class BlynkHttpsApiCurlTests(CurlLabFixture fixture) : IClassFixtu
         var answer = await CurlAsync(example.Request, example.Host);
 
         // Then
-        answer.Status.Should().Be(example.Status, $"{example.Page} documents it (curl said:{Environment.NewLine}{answer.Raw})");
-        if (example.Body.StartsWith('{') || example.Body.StartsWith('['))
+        var bodyMatches = example.Body.StartsWith('{') || example.Body.StartsWith('[')
+            ? IsJson(answer.Body) && JsonNode.DeepEquals(JsonNode.Parse(answer.Body), JsonNode.Parse(example.Body))
+            : answer.Body == example.Body;
+        var matches = answer.Status == example.Status && bodyMatches && (example.Location is null || answer.Location == example.Location);
+        if (example.KnownFinding is { } finding)
         {
-            JsonNode.DeepEquals(JsonNode.Parse(answer.Body), JsonNode.Parse(example.Body)).Should()
-                .BeTrue($"{example.Page} documents the body {example.Body}, the lab sent {answer.Body}");
-        }
-        else
-        {
-            answer.Body.Should().Be(example.Body, $"{example.Page} documents it");
+            // A known mock defect: skipped (with the reason) while it lasts, a failure once fixed so the note goes.
+            matches.Should().BeFalse($"the known finding \"{finding}\" looks fixed: remove it from the row");
+            Assert.Skip($"Known mock finding: {finding} Lab answered {answer.Status} {answer.Body}");
         }
 
+        answer.Status.Should().Be(example.Status, $"{example.Page} documents it (curl said:{Environment.NewLine}{answer.Raw})");
+        bodyMatches.Should().BeTrue($"{example.Page} documents the body '{example.Body}', the lab sent '{answer.Body}'");
         if (example.Location is not null)
         {
             answer.Location.Should().Be(example.Location);
+        }
+    }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) is not null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 
@@ -64,10 +78,12 @@ public sealed class BlynkHttpsApiCurlTests(CurlLabFixture fixture) : IClassFixtu
     {
         public static CurlAnswer Parse(string raw)
         {
-            var split = raw.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            var head = split < 0 ? raw : raw[..split];
-            var body = split < 0 ? "" : raw[(split + 4)..];
-            var lines = head.Split("\r\n");
+            // The runner reads stdout line by line, so CRLF arrives as LF and the body gains one final LF.
+            var text = raw.Replace("\r\n", "\n", StringComparison.Ordinal);
+            var split = text.IndexOf("\n\n", StringComparison.Ordinal);
+            var head = split < 0 ? text : text[..split];
+            var body = split < 0 ? "" : text[(split + 2)..].TrimEnd('\n');
+            var lines = head.Split('\n');
             var status = int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
             var location = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))?["Location:".Length..].Trim();
             return new CurlAnswer(status, location, body, raw);
@@ -84,7 +100,8 @@ public sealed class BlynkHttpsApiCurlTests(CurlLabFixture fixture) : IClassFixtu
 /// <param name="Status">Documented status.</param>
 /// <param name="Body">Documented body (JSON compared as JSON).</param>
 /// <param name="Location">Documented Location header (308 only).</param>
-public sealed record BlynkDocExample(string Name, string Page, string? Given, string Request, string? Host, int Status, string Body, string? Location = null);
+/// <param name="KnownFinding">A known difference of the mock from the page: the row is skipped with it until fixed.</param>
+public sealed record BlynkDocExample(string Name, string Page, string? Given, string Request, string? Host, int Status, string Body, string? Location = null, string? KnownFinding = null);
 
 /// <summary>
 /// The table. Tokens are the docs' own examples: Rps15…/bFFt…/GVki… are 32-char tokens (devices of curl-lab.json);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using ParticleBlynk.Device;
 using ParticleBlynk.ParticleCloud.Tests.Support;
@@ -171,5 +172,95 @@ public sealed class FunctionCallTests
             (Leg.L1, HopOutcome.Delivered), (Leg.L5, HopOutcome.Delivered), (Leg.L6, HopOutcome.Delivered), (Leg.L1, HopOutcome.Delivered));
         f.Services.Journal.Hops[1].Detail.Should().Be("return_value 1");
         f.Services.Journal.Hops[1].Duration.Should().Be(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Republish_inside_the_same_loop_as_the_function_call_is_journalled_as_the_L6_echo()
+    {
+        // Given a device that, like the emulator, runs loop() and republishes right after the function returned, in one RunDue
+        await using var f = CloudFixture.Start();
+        f.Connect(configure: d =>
+        {
+            d.AfterCall = device => f.Cloud.DeviceGateway.Publish(new DeviceEvent(device.DeviceId, "blynk_https_get", "{\"v16\":1}", PublishFlags.Private));
+            return d;
+        });
+
+        // When: repeated, since the old race (flag set by the handler's continuation on another thread) only sometimes lost
+        var statuses = new List<int>();
+        for (var i = 0; i < 10; i++)
+        {
+            var (status, _, _) = await f.SendAsync(f.Authorized(HttpMethod.Post, $"/v1/devices/{CloudFixture.DeviceId}/blynk_led", content: Json($$"""{"args":"{{i % 2}}"}""")));
+            statuses.Add(status);
+        }
+
+        // Then: the echo flag and the L5 hop are in place before loop() runs on, every time
+        statuses.Should().AllBeEquivalentTo(200);
+        var hops = f.Services.Journal.Hops;
+        hops.Select(h => (h.Leg, h.Outcome, h.Action)).Should().Equal(Enumerable.Range(0, 10).SelectMany(_ => new[]
+        {
+            (Leg.L5, HopOutcome.Delivered, "call blynk_led"), (Leg.L6, HopOutcome.Delivered, "publish blynk_https_get"),
+        }));
+        hops[1].At.Should().Be(hops[0].At + TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Call_returning_minus_1_leaves_the_republish_in_the_same_loop_an_ordinary_L1_publish()
+    {
+        // Given
+        await using var f = CloudFixture.Start();
+        f.Connect(configure: d =>
+        {
+            d.AfterCall = device => f.Cloud.DeviceGateway.Publish(new DeviceEvent(device.DeviceId, "blynk_https_get", "{}", PublishFlags.Private));
+            return d;
+        });
+
+        // When
+        await f.SendAsync(f.Authorized(HttpMethod.Post, $"/v1/devices/{CloudFixture.DeviceId}/blynk_led", content: Json("""{"args":"bogus"}""")));
+
+        // Then
+        f.Services.Journal.Hops.Select(h => h.Leg).Should().Equal(Leg.L5, Leg.L1);
+    }
+
+    [Fact]
+    public async Task Call_to_a_device_slow_to_take_it_still_answers_on_the_next_loop_not_at_the_timeout()
+    {
+        // Given a device thread that takes a while to queue the call: the caller's flow must not be parked before it is queued
+        await using var f = CloudFixture.Start();
+        f.Connect(configure: d =>
+        {
+            d.EnqueueLatency = TimeSpan.FromMilliseconds(300);
+            return d;
+        });
+        var start = f.Clock.Now;
+
+        // When
+        var (status, body, at) = await f.SendAsync(f.Authorized(HttpMethod.Post, $"/v1/devices/{CloudFixture.DeviceId}/blynk_led", content: Json("""{"args":"on"}""")));
+
+        // Then
+        status.Should().Be(200);
+        body.Should().Contain("\"return_value\":1");
+        (at - start).Should().Be(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task Disposing_the_cloud_answers_calls_still_waiting_for_the_device_instead_of_stalling_the_server_stop()
+    {
+        // Given a call parked on a device that never answers
+        await using var f = CloudFixture.Start();
+        f.Connect(configure: d => { d.Unresponsive = true; return d; });
+        var call = f.Services.Work.Run("test request", async () =>
+        {
+            using var response = await f.Http.SendAsync(f.Authorized(HttpMethod.Post, $"/v1/devices/{CloudFixture.DeviceId}/blynk_led", content: Json("""{"args":"on"}""")));
+            return (int)response.StatusCode;
+        });
+        await f.Clock.SettleAsync(); // returns once the handler parked the request's flow
+
+        // When
+        var stopwatch = Stopwatch.StartNew();
+        await f.Cloud.DisposeAsync();
+
+        // Then
+        stopwatch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "Kestrel's shutdown would otherwise wait 30 s for the handler");
+        (await call).Should().Be(503);
     }
 }

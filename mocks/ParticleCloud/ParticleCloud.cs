@@ -27,6 +27,7 @@ public sealed class ParticleCloud : IAsyncDisposable
     private readonly ParticleApi _api;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly WireMockServer _server;
+    private int _disposed;
 
     private ParticleCloud(ParticleCloudOptions options, HarnessServices services)
     {
@@ -91,8 +92,17 @@ public sealed class ParticleCloud : IAsyncDisposable
         device.ForcedOffline = !online;
     }
 
+    /// <summary>
+    /// Stops the mock. Calls still waiting for a device are answered first (503), so the server's stop does not sit out
+    /// Kestrel's 30 s wall-clock shutdown timeout waiting for handlers that only virtual time would finish. Idempotent.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _model.Bus.CompleteAll();
         _server.Stop();

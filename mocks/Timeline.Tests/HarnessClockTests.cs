@@ -94,8 +94,9 @@ public sealed class HarnessClockTests
         var call = clock.Work.Run("function call", async () =>
         {
             flowId = clock.Work.CurrentFlowId;
-            var park = clock.Work.Park(flowId, "waiting for device loop");
-            using var timer = clock.Time.CreateTimer(_ => { park.Dispose(); answer.SetResult(1); }, null, TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
+            var slot = new ParkSlot();
+            using var timer = clock.Time.CreateTimer(_ => { slot.Release(); answer.SetResult(1); }, null, TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
+            slot.Hold(clock.Work.Park(flowId, "waiting for device loop")); // park last, once the wake-up is armed
             return await answer.Task;
         });
 

@@ -42,18 +42,17 @@ public sealed class WorkTracker
     public string? CurrentFlowId => _current.Value?.Id.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Starts a flow nobody awaits; an exception it throws is rethrown by the next settle.</summary>
-    public void Start(string name, Func<Task> work) => _ = RunFlow(name, work, recordFault: true);
+    public void Start(string name, Func<Task> work) => _ = RunFlow(name, () => AsUnit(work), recordFault: true);
 
     /// <summary>Runs a flow the caller awaits (its exception goes to the caller).</summary>
-    public Task Run(string name, Func<Task> work) => RunFlow(name, work, recordFault: false);
+    public Task Run(string name, Func<Task> work) => RunFlow(name, () => AsUnit(work), recordFault: false);
 
-    /// <summary>Runs a flow the caller awaits and returns its result.</summary>
-    public async Task<T> Run<T>(string name, Func<Task<T>> work)
-    {
-        T result = default!;
-        await RunFlow(name, async () => result = await work().ConfigureAwait(false), recordFault: false).ConfigureAwait(false);
-        return result;
-    }
+    /// <summary>
+    /// Runs a flow the caller awaits and returns its result. The returned task is already complete when the flow stops
+    /// counting as busy, so a driver that settles and then checks it (<see cref="HarnessClock.CompleteAsync{T}"/>) never
+    /// sees "nothing busy, task not done" and jumps time to its limit.
+    /// </summary>
+    public Task<T> Run<T>(string name, Func<Task<T>> work) => RunFlow(name, work, recordFault: false);
 
     /// <summary>
     /// Parks a flow while it waits for virtual time. <paramref name="flowId"/> is the id from <see cref="FlowHeader"/>
@@ -185,13 +184,24 @@ public sealed class WorkTracker
         }
     }
 
-    private async Task RunFlow(string name, Func<Task> work, bool recordFault)
+    private Task<T> RunFlow<T>(string name, Func<Task<T>> work, bool recordFault)
     {
         var flow = Begin(name);
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = ExecuteAsync(flow, name, work, recordFault, completion);
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Runs the flow's work with the flow as the current one. Its outcome is set on <paramref name="completion"/> first and
+    /// the flow ends after: ending first would let a settle return (nothing busy) while the caller's task is not complete.
+    /// </summary>
+    private async Task ExecuteAsync<T>(Flow flow, string name, Func<Task<T>> work, bool recordFault, TaskCompletionSource<T> completion)
+    {
         _current.Value = flow;
         try
         {
-            await work().ConfigureAwait(false);
+            completion.TrySetResult(await work().ConfigureAwait(false));
         }
         catch (Exception ex) when (recordFault)
         {
@@ -199,11 +209,27 @@ public sealed class WorkTracker
             {
                 _faults.Add(new InvalidOperationException($"Harness flow '{name}' failed: {ex.Message}", ex));
             }
+
+            completion.TrySetResult(default!);
+        }
+        catch (OperationCanceledException ex)
+        {
+            completion.TrySetCanceled(ex.CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            completion.TrySetException(ex);
         }
         finally
         {
             End(flow);
         }
+    }
+
+    private static async Task<bool> AsUnit(Func<Task> work)
+    {
+        await work().ConfigureAwait(false);
+        return true;
     }
 
     private Flow Begin(string name)

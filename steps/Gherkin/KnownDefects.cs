@@ -29,7 +29,7 @@ public static class KnownDefects
         {
             await run();
         }
-        catch (Exception failure) when (failure is not SkipException)
+        catch (Exception failure) when (IsAssertionFailure(failure))
         {
             output?.WriteLine($"KNOWN DEFECT {ids} reproduced (expected failure): {failure.Message}");
             return;
@@ -38,6 +38,11 @@ public static class KnownDefects
         throw new KnownDefectException(
             $"Defect {ids} looks fixed: this case is tagged @{Tag} but passed. Remove @{Tag} from it (and close the defect).");
     }
+
+    // Only a failed assertion reproduces a defect: an undefined or pending step, a broken feature file or a crash in
+    // the harness (InvalidOperationException, TimeoutException…) must fail the test, not pass as "reproduced".
+    private static bool IsAssertionFailure(Exception failure) =>
+        failure is XunitException and not ScenarioNotPassedException and not FeatureFileException and not KnownDefectException;
 }
 
 /// <summary>A known-defect case that did not behave as declared.</summary>

@@ -220,7 +220,9 @@ internal sealed class BlynkCloudModel
 
     private DeviceApiResponse Write(DeviceState device, DeviceApiRequest request, bool batch, List<DatastreamUpdate> updates)
     {
-        var mismatch = batch ? BlynkErrors.TypeMismatchBatch : BlynkErrors.TypeMismatchUpdate;
+        // Each section of the docs has its own text: batch and update's dataStreamId section without the period,
+        // update's {pin}= section with it (update-datastream-value.md contradicts itself; we follow each section).
+        var mismatch = batch || request.Get("dataStreamId") is not null ? BlynkErrors.TypeMismatchBatch : BlynkErrors.TypeMismatchUpdate;
         var writes = new List<(DatastreamState State, string Value)>();
         string? error = null;
         var args = request.Parameters.Where(p => p.Name != "token").ToList();
@@ -339,16 +341,17 @@ internal sealed class BlynkCloudModel
             return DeviceApiResponse.Error(BlynkErrors.WrongPinFormat);
         }
 
-        // One pin: the value as text. Several pins: a JSON array of the values (UNCONFIRMED shape).
+        // One pin: the value as text. Several pins: a JSON object keyed by pin, typed as getAll types it
+        // (get-multiple-datastream-values.md: {"v1":1.0,"v2":2,"v3":3,"v4":"string pin"}).
         return pins.Count == 1
             ? DeviceApiResponse.Text(pins[0].Value ?? "")
-            : DeviceApiResponse.Json(JsonSerializer.Serialize(pins.Select(p => p.Value ?? "")));
+            : DeviceApiResponse.Json(JsonObjectOf(pins));
     }
 
-    private static DeviceApiResponse GetAll(DeviceState device)
+    private static string JsonObjectOf(IEnumerable<DatastreamState> pins)
     {
         var json = new StringBuilder("{");
-        foreach (var ds in device.Pins.Values.Where(p => p.Value is not null).OrderBy(p => p.Options.PinNumber))
+        foreach (var ds in pins)
         {
             if (json.Length > 1)
             {
@@ -356,16 +359,19 @@ internal sealed class BlynkCloudModel
             }
 
             json.Append(CultureInfo.InvariantCulture, $"\"v{ds.Options.PinNumber}\":");
-            json.Append(ds.Options.Type switch
+            json.Append(ds.Value is null ? "null" : ds.Options.Type switch
             {
                 DatastreamType.String => JsonSerializer.Serialize(ds.Value),
-                DatastreamType.Double => ds.Value!.Contains('.', StringComparison.Ordinal) || ds.Value.Contains('E', StringComparison.Ordinal) ? ds.Value : ds.Value + ".0",
+                DatastreamType.Double => ds.Value.Contains('.', StringComparison.Ordinal) || ds.Value.Contains('E', StringComparison.Ordinal) ? ds.Value : ds.Value + ".0",
                 _ => ds.Value,
             });
         }
 
-        return DeviceApiResponse.Json(json.Append('}').ToString());
+        return json.Append('}').ToString();
     }
+
+    private static DeviceApiResponse GetAll(DeviceState device) =>
+        DeviceApiResponse.Json(JsonObjectOf(device.Pins.Values.Where(p => p.Value is not null).OrderBy(p => p.Options.PinNumber)));
 
     private static DeviceApiResponse UpdateProperty(DeviceState device, DeviceApiRequest request)
     {

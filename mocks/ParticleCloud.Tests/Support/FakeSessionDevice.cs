@@ -25,6 +25,15 @@ internal sealed class FakeSessionDevice(string deviceId, Platform platform, Harn
 
     public bool Unresponsive { get; set; }
 
+    /// <summary>
+    /// Runs right after a call's completion callback, in the same synchronous RunDue, like the emulator running loop()
+    /// (which republishes the LED state) straight after the queued function returned.
+    /// </summary>
+    public Action<FakeSessionDevice>? AfterCall { get; set; }
+
+    /// <summary>Wall time EnqueueFunctionCall takes before the call is queued (a pre-empted or slow device thread).</summary>
+    public TimeSpan EnqueueLatency { get; set; }
+
     public List<(string Name, string Argument, DateTimeOffset At)> Received { get; } = [];
 
     public DateTimeOffset? NextDueAt
@@ -40,6 +49,11 @@ internal sealed class FakeSessionDevice(string deviceId, Platform platform, Harn
 
     public void EnqueueFunctionCall(string name, string argument, Action<FunctionCallResult> completed)
     {
+        if (EnqueueLatency > TimeSpan.Zero)
+        {
+            Thread.Sleep(EnqueueLatency);
+        }
+
         lock (_gate)
         {
             _calls.Enqueue((name, argument, completed));
@@ -69,6 +83,7 @@ internal sealed class FakeSessionDevice(string deviceId, Platform platform, Harn
                 "off" or "0" => 0,
                 _ => -1,
             }));
+            AfterCall?.Invoke(this);
         }
     }
 }

@@ -26,8 +26,11 @@ namespace ParticleBlynk.Acceptance.Drivers;
 /// </remarks>
 public sealed class DashboardDriver(LabDriver lab) : IAsyncDisposable
 {
-    /// <summary>How long the browser may take, in wall time, for anything (a page poll is every 500 ms).</summary>
-    private static readonly TimeSpan WallLimit = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long the browser may take, in wall time, for anything: Playwright's own default. A pass takes well under a
+    /// second per wait (the page polls every 500 ms); the margin is for a heavily loaded CI box.
+    /// </summary>
+    private static readonly TimeSpan WallLimit = TimeSpan.FromSeconds(30);
 
     /// <summary>How long, in virtual time, the echo may take once Blynk has the switch (LedEchoSteps waits as long).</summary>
     private static readonly TimeSpan EchoLimit = TimeSpan.FromSeconds(5);

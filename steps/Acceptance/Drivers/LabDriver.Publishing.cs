@@ -185,13 +185,6 @@ public sealed partial class LabDriver
         _cloudRestoredAt = target.Time.Now;
     }
 
-    /// <summary>The gaps between consecutive publishes the cloud received, in seconds.</summary>
-    public IReadOnlyList<double> PublishGapsSeconds()
-    {
-        var publishes = Publishes;
-        return publishes.Zip(publishes.Skip(1), (a, b) => (b.PublishedAt - a.PublishedAt).TotalSeconds).ToList();
-    }
-
     /// <summary>The v15 of every publish the cloud received that is valid JSON.</summary>
     public IReadOnlyList<double> PublishedV15() =>
         Publishes.Where(p => IsJsonObject(p.Data)).Select(p =>
@@ -207,4 +200,19 @@ public sealed partial class LabDriver
     /// <summary>How Blynk answered a webhook call: the Blynk side's hop for the same request (null when it never arrived).</summary>
     public Hop? BlynkAnswerTo(Hop webhookCall) =>
         Journal.Hops.LastOrDefault(h => h.Leg == Leg.L3 && h.Sequence < webhookCall.Sequence && h.Target == webhookCall.Target && h.Payload == webhookCall.Payload);
+
+    /// <summary>
+    /// Seconds between the last publish before millis() wrapped and the first one after (its v14 is smaller); null
+    /// when no publish came after the wrap.
+    /// </summary>
+    public double? GapAcrossTheWrapSeconds()
+    {
+        var publishes = Publishes.Where(p => IsJsonObject(p.Data)).Select(p =>
+        {
+            using var json = JsonDocument.Parse(p.Data);
+            return (p.PublishedAt, Millis: json.RootElement.GetProperty("v14").GetUInt32());
+        }).ToList();
+        return publishes.Zip(publishes.Skip(1)).Where(pair => pair.Second.Millis < pair.First.Millis)
+            .Select(pair => (double?)(pair.Second.PublishedAt - pair.First.PublishedAt).TotalSeconds).FirstOrDefault();
+    }
 }

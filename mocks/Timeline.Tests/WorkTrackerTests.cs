@@ -1,0 +1,104 @@
+using ParticleBlynk.Timeline;
+
+namespace ParticleBlynk.Timeline.Tests;
+
+public sealed class WorkTrackerTests
+{
+    private static readonly DateTimeOffset Start = HarnessClock.DefaultStart;
+    private static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task A_delay_arms_its_timer_before_it_parks_the_flow()
+    {
+        // Given a flow on another thread whose timer takes a while to create (a pre-empted thread under load)
+        var time = new SlowTimerProvider(new VirtualTimeProvider(Start), TimeSpan.FromMilliseconds(300));
+        var work = new WorkTracker(time);
+        work.Start("modelled latency", async () =>
+        {
+            await Task.Yield();
+            await work.DelayAsync(TimeSpan.FromSeconds(1));
+        });
+
+        // When the work settles (the flow parked)
+        await work.WhenSettledAsync(Watchdog);
+
+        // Then the clock can already see when to wake it: parked before its timer existed, time would jump past it
+        time.Inner.NextTimerDueAt().Should().Be(Start.AddSeconds(1));
+        time.Inner.SetUtcNow(Start.AddSeconds(1));
+        await work.WhenSettledAsync(Watchdog);
+        work.DescribeBusy().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_run_task_is_complete_by_the_time_its_flow_stops_counting_as_busy()
+    {
+        // Given
+        var work = new WorkTracker(TimeProvider.System);
+        for (var i = 0; i < 300; i++)
+        {
+            // When
+            var call = work.Run("test request", async () =>
+            {
+                await Task.Yield();
+                return (i, "a result of a type the JIT has not seen");
+            });
+            await work.WhenSettledAsync(Watchdog);
+
+            // Then: a driver that settles and then checks the task (HarnessClock.CompleteAsync) must find it done
+            call.IsCompleted.Should().BeTrue($"iteration {i}: nothing is busy, so the flow's task must be complete");
+            (await call).i.Should().Be(i);
+        }
+    }
+
+    [Fact]
+    public async Task A_run_that_throws_hands_the_exception_to_its_caller_and_ends_the_flow()
+    {
+        // Given
+        var work = new WorkTracker(TimeProvider.System);
+
+        // When
+        var call = () => work.Run("failing request", () => throw new InvalidOperationException("boom"));
+
+        // Then
+        await call.Should().ThrowAsync<InvalidOperationException>().WithMessage("boom");
+        work.Busy.Should().Be(0);
+        await work.WhenSettledAsync(Watchdog); // not recorded as a fault of a fire-and-forget flow
+    }
+
+    [Fact]
+    public void A_park_slot_released_before_the_park_is_held_releases_it_at_once()
+    {
+        // Given a wake-up that fired synchronously while arming (e.g. a device refusing the call at once)
+        var clock = new HarnessClock();
+        string? flowId = null;
+        var gate = new TaskCompletionSource();
+        clock.Work.Start("function call", async () =>
+        {
+            flowId = clock.Work.CurrentFlowId;
+            await gate.Task;
+        });
+        var slot = new ParkSlot();
+        slot.Release();
+
+        // When
+        slot.Hold(clock.Work.Park(flowId, "waiting for device loop"));
+
+        // Then
+        clock.Work.Busy.Should().Be(1, "the flow must not stay parked by a wake-up that already happened");
+        gate.SetResult();
+    }
+
+    /// <summary>A time provider whose CreateTimer is slow, to widen the window between arming and parking.</summary>
+    private sealed class SlowTimerProvider(VirtualTimeProvider inner, TimeSpan latency) : TimeProvider
+    {
+        public VirtualTimeProvider Inner => inner;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Thread.Sleep(latency);
+            return inner.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+}
