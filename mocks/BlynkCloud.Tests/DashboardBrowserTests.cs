@@ -37,14 +37,11 @@ public sealed class DashboardBrowserTests
 
         // When the user flips the switch
         var toggle = page.GetByRole(AriaRole.Switch, new() { Name = "V16" });
-        await toggle.ClickAsync();
+        await page.RunAndWaitForResponseAsync(() => toggle.ClickAsync(), r => r.Url.Contains("/pins/V16", StringComparison.Ordinal));
+        await h.Clock.SettleAsync(); // the mock answered the POST after starting the webhook as harness work: settling waits for it
 
         // Then V16 is written app-side and the webhook reaches the Particle function
         await Assertions.Expect(toggle).ToHaveAttributeAsync("aria-checked", "true");
-        for (var i = 0; i < 50 && h.ParticleCalls.Count == 0; i++)
-        {
-            await Task.Delay(100);
-        }
 
         h.Cloud.Value(BlynkHarness.Token, "V16").Should().Be("1");
         h.ParticleCalls.Should().ContainSingle().Which.Body.Should().Be("""{"args":"1"}""");
