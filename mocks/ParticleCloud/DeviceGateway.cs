@@ -22,6 +22,7 @@ internal sealed class DeviceGateway(ParticleCloudModel model) : IParticleCloudLi
     {
         if (model.Registry.ById(deviceId) is { } device)
         {
+            device.Functions = device.Session?.Functions is { } functions ? [.. functions] : device.Functions;
             device.Session = null;
         }
     }

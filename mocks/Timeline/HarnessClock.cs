@@ -124,6 +124,7 @@ public sealed class HarnessClock
         if (next > Now)
         {
             Time.SetUtcNow(next.Value); // fires the timers due at exactly this instant
+            await SettleAsync().ConfigureAwait(false); // what timers woke finishes before devices run at the same instant: a fixed order
         }
 
         foreach (var participant in Due(Now))

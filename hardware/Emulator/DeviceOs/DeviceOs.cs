@@ -69,6 +69,7 @@ public sealed class DeviceOs
     private readonly PublishRateLimiter _limiter = new();
     private readonly List<KeyValuePair<string, Func<string, int>>> _functions = [];
     private readonly List<string> _functionNames = [];
+    private string[] _functionSnapshot = [];
     private readonly GpioMode[] _modes = new GpioMode[PinCount];
     private readonly bool[] _levels = new bool[PinCount];
     private long _elapsedMs;
@@ -194,7 +195,8 @@ public sealed class DeviceOs
     }
 
     /// <summary>Names registered with Particle.function, in order.</summary>
-    public IReadOnlyList<string> Functions => _functionNames;
+    /// <remarks>A snapshot replaced on each registration: the cloud reads it from its own threads (Device OS re-sends the list when it changes).</remarks>
+    public IReadOnlyList<string> Functions => Volatile.Read(ref _functionSnapshot);
 
     /// <summary>Particle.function(key, fn): false when the key is empty or longer than 64, or 15 are already registered.</summary>
     public bool RegisterFunction(string key, Func<string, int> function)
@@ -221,6 +223,7 @@ public sealed class DeviceOs
 
         _functions.Add(new(key, function));
         _functionNames.Add(key);
+        Volatile.Write(ref _functionSnapshot, [.. _functionNames]);
         FunctionRegistered?.Invoke(key);
         return true;
     }

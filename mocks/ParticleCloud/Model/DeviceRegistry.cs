@@ -31,8 +31,17 @@ public sealed class RegisteredDevice
 
     public DateTimeOffset? LastHandshake { get; internal set; }
 
-    /// <summary>Function and variable names from the last session (the API keeps showing them when offline).</summary>
-    public IReadOnlyList<string> Functions { get; internal set; } = [];
+    private IReadOnlyList<string> _lastFunctions = [];
+
+    /// <summary>
+    /// Function names: live from the session (Device OS describes its functions again when one is registered after the
+    /// handshake, as the seed's setup() does after delay(1000)); from the last session while offline.
+    /// </summary>
+    public IReadOnlyList<string> Functions
+    {
+        get => Session?.Functions is { } live ? [.. live] : _lastFunctions;
+        internal set => _lastFunctions = value;
+    }
 
     public IReadOnlyDictionary<string, string> Variables { get; internal set; } = new Dictionary<string, string>();
 
