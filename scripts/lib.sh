@@ -38,7 +38,9 @@ run_dotnet_test() {
   # Reqnroll's per-formatter override (REQNROLL_FORMATTERS_<name>) puts its reports in the run's folder.
   export REQNROLL_FORMATTERS_html="outputFilePath=$results/reqnroll_report.html"
   export REQNROLL_FORMATTERS_message="outputFilePath=$results/reqnroll_report.ndjson"
-  dotnet test "$@" \
+  # -m:1: one test project at a time — the browser, the real clients and the virtual-time watchdogs stay far from
+  # their wall-clock bounds on a 2-core machine.
+  dotnet test "$@" -m:1 \
     --results-directory "$results" \
     --logger "trx;LogFilePrefix=results" \
     --logger "junit;LogFilePath=$results/junit/{assembly}.junit.xml;MethodFormat=Class;FailureBodyFormat=Verbose" \
