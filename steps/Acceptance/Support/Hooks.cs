@@ -5,10 +5,17 @@ using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Support;
 
-/// <summary>Evidence for the report: each scenario's journal (sequence diagram + text) and serial transcript.</summary>
+/// <summary>
+/// The scenario hooks, in order: @browser scenarios skip where Chromium is missing; after each scenario the evidence
+/// (journal diagram and text, serial transcript) goes into the report, the browser closes, then the lab stops.
+/// </summary>
 [Binding]
-public sealed class Hooks(LabDriver lab, ScenarioContext scenario, IReqnrollOutputHelper output)
+public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioContext scenario, IReqnrollOutputHelper output)
 {
+    // Before the Background starts the lab: a machine without Chromium skips at once, saying why (never a silent pass).
+    [BeforeScenario("browser")]
+    public static void SkipUnlessChromium() => DashboardDriver.SkipUnlessChromium();
+
     [AfterScenario(Order = 0)]
     public void AttachEvidence()
     {
@@ -25,6 +32,23 @@ public sealed class Hooks(LabDriver lab, ScenarioContext scenario, IReqnrollOutp
         if (scenario.TestError is not null)
         {
             output.WriteLine(lab.JournalText());
+        }
+    }
+
+    [AfterScenario("browser", Order = 50)]
+    public async Task CloseBrowser()
+    {
+        try
+        {
+            if (scenario.TestError is not null && dashboard.IsOpen)
+            {
+                var (fileName, png) = await dashboard.ScreenshotAsync();
+                output.AttachContent("failed-" + fileName, png);
+            }
+        }
+        finally
+        {
+            await dashboard.DisposeAsync();
         }
     }
 
