@@ -34,6 +34,24 @@ public sealed class DeviceApiTests
     }
 
     [Fact]
+    public async Task A_function_registered_after_the_handshake_is_listed_and_kept_while_offline()
+    {
+        // Given a board whose setup() registers blynk_led only after the cloud connected (the seed: after delay(1000))
+        await using var f = CloudFixture.Start();
+        var device = f.Connect(configure: d => { d.Functions = []; return d; });
+        device.Functions = ["blynk_led"];
+
+        // When
+        var (_, online, _) = await f.SendAsync(f.Authorized(HttpMethod.Get, $"/v1/devices/{CloudFixture.DeviceId}"));
+        f.Cloud.DeviceGateway.Disconnected(CloudFixture.DeviceId);
+        var (_, offline, _) = await f.SendAsync(f.Authorized(HttpMethod.Get, $"/v1/devices/{CloudFixture.DeviceId}"));
+
+        // Then
+        JsonDocument.Parse(online).RootElement.GetProperty("functions").EnumerateArray().Select(e => e.GetString()).Should().Equal("blynk_led");
+        JsonDocument.Parse(offline).RootElement.GetProperty("functions").EnumerateArray().Select(e => e.GetString()).Should().Equal("blynk_led");
+    }
+
+    [Fact]
     public async Task Get_device_by_name_adds_the_owner_and_another_accounts_device_is_403()
     {
         // Given

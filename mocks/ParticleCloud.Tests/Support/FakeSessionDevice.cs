@@ -17,7 +17,7 @@ internal sealed class FakeSessionDevice(string deviceId, Platform platform, Harn
 
     public Platform Platform { get; } = platform;
 
-    public IReadOnlyList<string> Functions { get; init; } = ["blynk_led"];
+    public IReadOnlyList<string> Functions { get; set; } = ["blynk_led"];
 
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
