@@ -80,3 +80,22 @@ public sealed class HostMapTests
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 }
+
+public sealed class JournalOrderTests
+{
+    [Fact]
+    public void A_request_recorded_when_answered_reads_before_the_hops_it_caused()
+    {
+        // Given a webhook call that takes its place when sent
+        var clock = new HarnessClock();
+        var journal = new Journal(clock.Time);
+        var place = journal.Reserve();
+
+        // When Blynk records the write the call caused, and the call is recorded once answered
+        journal.Record(Leg.L3, "HTTPS API client", "ny3.blynk.cloud", "GET /external/api/batch/update", "V14=1", HopOutcome.Delivered);
+        journal.Record(Leg.L2, "Particle webhook", "ny3.blynk.cloud", "GET /external/api/batch/update", "V14=1", HopOutcome.Delivered, reserved: place);
+
+        // Then
+        journal.Hops.Select(h => h.Leg).Should().Equal(Leg.L2, Leg.L3);
+    }
+}

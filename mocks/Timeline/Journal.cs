@@ -78,24 +78,38 @@ public sealed class Journal
     private readonly object _gate = new();
     private readonly List<Hop> _hops = [];
     private readonly TimeProvider _time;
+    private long _nextSequence;
 
     public Journal(TimeProvider time) => _time = time;
 
     /// <summary>Raised after a hop is recorded (on the recording thread).</summary>
     public event Action<Hop>? HopRecorded;
 
+    /// <summary>Every hop, in the order the hops started (a request's place is taken when it is sent, not when it is answered).</summary>
     public IReadOnlyList<Hop> Hops
     {
         get
         {
             lock (_gate)
             {
-                return _hops.ToArray();
+                return _hops.OrderBy(h => h.Sequence).ToArray();
             }
         }
     }
 
-    /// <summary>Records a hop that started at <paramref name="at"/> (default: now).</summary>
+    /// <summary>
+    /// Takes the next place in the timeline for a hop that is recorded later, when its answer is known: the hops its
+    /// request causes meanwhile (the datastream write behind a webhook call) then read after it, as they happened.
+    /// </summary>
+    public long Reserve()
+    {
+        lock (_gate)
+        {
+            return ++_nextSequence;
+        }
+    }
+
+    /// <summary>Records a hop that started at <paramref name="at"/> (default: now), in the place <paramref name="reserved"/> (default: next).</summary>
     public Hop Record(
         Leg leg,
         string source,
@@ -105,13 +119,14 @@ public sealed class Journal
         HopOutcome outcome,
         string? detail = null,
         DateTimeOffset? at = null,
-        TimeSpan? duration = null)
+        TimeSpan? duration = null,
+        long? reserved = null)
     {
         Hop hop;
         lock (_gate)
         {
             hop = new Hop(
-                _hops.Count + 1,
+                reserved ?? ++_nextSequence,
                 at ?? _time.GetUtcNow(),
                 leg,
                 source,

@@ -20,7 +20,7 @@ public static class SequenceDiagram
     /// <summary>The SVG document for <paramref name="hops"/>.</summary>
     public static string RenderSvg(IReadOnlyList<Hop> hops, string title)
     {
-        var width = (Margin * 2) + (LaneWidth * (Lanes.Length - 1)) + 200;
+        var width = LaneX(Lanes.Length - 1) + 640; // room for the label of a self-arrow on the last lane (90 characters)
         var height = HeaderHeight + (RowHeight * (hops.Count + 1)) + Margin;
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, monospace" font-size="11">""")

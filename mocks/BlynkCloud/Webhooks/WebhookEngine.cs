@@ -169,6 +169,7 @@ internal sealed class WebhookEngine : IDisposable
     private async Task DeliverAsync(WebhookOptions webhook, DatastreamUpdate update, string method, string url, string? body, string? contentType, string pin)
     {
         var started = _services.Time.GetUtcNow();
+        var place = _services.Journal.Reserve();
         int? status = null;
         string? responseBody = null;
         string? error = null;
@@ -228,7 +229,7 @@ internal sealed class WebhookEngine : IDisposable
         }
 
         var detail = error ?? $"{status.GetValueOrDefault().ToString(CultureInfo.InvariantCulture)} {responseBody}";
-        _services.Journal.Record(Leg.L4, $"Blynk webhook '{webhook.Name}'", HostOf(url), $"{method} {url}", body ?? "", ok ? HopOutcome.Delivered : HopOutcome.Failed, detail, started, duration);
+        _services.Journal.Record(Leg.L4, $"Blynk webhook '{webhook.Name}'", HostOf(url), $"{method} {url}", body ?? "", ok ? HopOutcome.Delivered : HopOutcome.Failed, detail, started, duration, place);
         if (notification is not null)
         {
             _services.Journal.Record(Leg.L4, $"Blynk webhook '{webhook.Name}'", "failure receivers", "failure notification email", "", HopOutcome.Failed,

@@ -139,6 +139,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
         var target = $"device {device.Id}";
         var action = $"call {function}";
         var started = Services.Time.GetUtcNow();
+        var place = Services.Journal.Reserve();
         var done = new TaskCompletionSource<ApiResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         var slot = new ParkSlot();
         var claimed = 0;
@@ -162,7 +163,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
                 }
 
                 Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Failed,
-                    $"no answer within {calls.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", started, Services.Time.GetUtcNow() - started);
+                    $"no answer within {calls.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", started, Services.Time.GetUtcNow() - started, place);
                 Finish(ApiResponse.Raw(calls.TimeoutStatus, calls.TimeoutBody));
             },
             null,
@@ -185,7 +186,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
             var now = Services.Time.GetUtcNow();
             if (result.ReturnValue is not { } value)
             {
-                Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, result.Error, started, now - started);
+                Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, result.Error, started, now - started, place);
                 Finish(ApiResponse.Error(400, result.Error ?? "Function call failed"));
                 return;
             }
@@ -193,7 +194,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
             device.EchoPending = value is 0 or 1;
             device.LastHeard = now;
             Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Delivered,
-                "return_value " + value.ToString(CultureInfo.InvariantCulture), started, now - started);
+                "return_value " + value.ToString(CultureInfo.InvariantCulture), started, now - started, place);
             Finish(raw
                 ? new ApiResponse(200, value.ToString(CultureInfo.InvariantCulture), "text/plain; charset=utf-8")
                 : ApiResponse.Json(200, new FunctionCallResponse(device.Id, device.Name, true, value)));

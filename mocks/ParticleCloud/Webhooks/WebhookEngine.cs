@@ -88,6 +88,7 @@ public sealed class WebhookEngine : IDisposable
         var view = _renderer.CreateView(evt, _registry.ById(evt.CoreId)?.Definition.ProductId);
         var request = WebhookRequest.Create(hook, view, _renderer);
         var started = _services.Time.GetUtcNow();
+        var place = _services.Journal.Reserve();
         var host = Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) ? uri.Host : request.Url;
         var source = $"Particle webhook {hook.Name}";
         var action = $"{request.Method} {uri?.AbsolutePath ?? request.Url}";
@@ -99,7 +100,7 @@ public sealed class WebhookEngine : IDisposable
             var retry = _options.Throttle.SkippedEvents == SkippedEventPolicy.RetryAfter30sAnd1Min && attempt < 3;
             var detail = retry ? $"skipped: {SleepingMessage}; retry {attempt} of 2 scheduled" : $"skipped: {SleepingMessage}; event dropped";
             Finish(new WebhookDelivery(hook.Name, evt.Name, evt.Id, attempt, request.Method, request.Url, request.Body ?? "", null, SleepingMessage, HopOutcome.Throttled, started, TimeSpan.Zero));
-            _services.Journal.Record(Leg.L2, source, host, action, payload, HopOutcome.Throttled, detail, started);
+            _services.Journal.Record(Leg.L2, source, host, action, payload, HopOutcome.Throttled, detail, started, reserved: place);
             if (retry)
             {
                 // UNCONFIRMED (contracts.md §3.4): the reference says skipped events are retried after 30 s and 1 min.
@@ -163,7 +164,7 @@ public sealed class WebhookEngine : IDisposable
         var duration = _services.Time.GetUtcNow() - started;
         Finish(new WebhookDelivery(hook.Name, evt.Name, evt.Id, attempt, request.Method, request.Url, request.Body ?? "", status, answer, outcome, started, duration));
         var statusText = status is { } s ? s.ToString(CultureInfo.InvariantCulture) + (answer.Length > 0 ? " " + answer : "") : answer;
-        _services.Journal.Record(Leg.L2, source, host, action, payload, outcome, statusText, started, duration);
+        _services.Journal.Record(Leg.L2, source, host, action, payload, outcome, statusText, started, duration, place);
     }
 
     private void PublishResponse(WebhookDefinition hook, ParticleEvent evt, IReadOnlyDictionary<string, object?> view, string body)

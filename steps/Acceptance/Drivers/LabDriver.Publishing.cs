@@ -199,7 +199,7 @@ public sealed partial class LabDriver
 
     /// <summary>How Blynk answered a webhook call: the Blynk side's hop for the same request (null when it never arrived).</summary>
     public Hop? BlynkAnswerTo(Hop webhookCall) =>
-        Journal.Hops.LastOrDefault(h => h.Leg == Leg.L3 && h.Sequence < webhookCall.Sequence && h.Target == webhookCall.Target && h.Payload == webhookCall.Payload);
+        Journal.Hops.FirstOrDefault(h => h.Leg == Leg.L3 && h.Sequence > webhookCall.Sequence && h.Target == webhookCall.Target && h.Payload == webhookCall.Payload);
 
     /// <summary>
     /// Seconds between the last publish before millis() wrapped and the first one after (its v14 is smaller); null
