@@ -39,7 +39,7 @@ Feature: Seed firmware defects
       | firmware |
       | fixed    |
 
-  @defect:seed-failed-publish-not-retried @L1 @timing
+  @defect:seed-failed-publish-not-retried @L1 @timing @fault
   Scenario Outline: A publish refused by Device OS is retried within seconds
     The seed gives up on a failed publish: the value waits for the next 5-minute timer.
 

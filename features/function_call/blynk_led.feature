@@ -8,7 +8,8 @@ Feature: The blynk_led cloud function
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
     And the device has made its boot publish
 
-  Scenario Outline: Calling blynk_led from the Particle console with <argument>
+  @payload
+  Scenario Outline: Calling blynk_led through the Particle API with <argument>
     When blynk_led is called with <argument> through the Particle API
     Then the call answers 200 with return value <returned>
     And the D7 LED is <led>
@@ -28,10 +29,12 @@ Feature: The blynk_led cloud function
       | ""         | -1       | off  | 1         |
       | "true"     | -1       | off  | 1         |
 
+  @fault
   Scenario: A rejected argument is reported on the serial log
     When blynk_led is called with "ON" through the Particle API
     Then the serial log shows "Unexpected on_off value of: 'ON'"
 
+  @timing
   Scenario: The function runs between two loops: the republish comes on the loop after the call
     When blynk_led is called with "on" through the Particle API
     Then the call took one loop of the device

@@ -24,7 +24,7 @@ Feature: When the Particle webhook cannot deliver to Blynk
     And Particle published the hook-error "error status 400 from ny3.blynk.cloud"
     And Blynk stored nothing from the device
 
-  @L2 @fault @timing
+  @L2 @fault @timing @virtual-time
   Scenario Outline: An unreachable or slow Blynk makes the webhook fail with a hook-error
     Given Blynk <fault>
     When the device powers on and 30 seconds pass

@@ -7,7 +7,7 @@ Feature: Publish rate limit
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
     And the device has made its boot publish
 
-  @L1 @timing
+  @L1 @timing @fault
   Scenario Outline: The fifth republish within one second is refused as rate-limited
     When 10 seconds pass
     And the blynk_led function is called with "off" <calls> times, <apart> ms apart

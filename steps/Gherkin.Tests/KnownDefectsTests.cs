@@ -66,3 +66,19 @@ public sealed class KnownDefectsTests
         await run.Should().ThrowAsync<KnownDefectException>().WithMessage("*@defect:<id>*");
     }
 }
+
+public sealed class KnownDefectsSkipTests
+{
+    [Fact]
+    public async Task A_skipped_known_defect_case_stays_skipped_and_does_not_pass_as_reproduced()
+    {
+        // Given a target that cannot run the case (SkipException derives from XunitException)
+        static Task Run() => throw SkipException.ForSkip("Target 'hardware': no board attached.");
+
+        // When
+        var run = () => KnownDefects.RunExpectingFailureAsync(Run, ["defect:seed-photon2-led", KnownDefects.Tag], output: null);
+
+        // Then
+        await run.Should().ThrowAsync<SkipException>();
+    }
+}

@@ -42,7 +42,7 @@ public static class KnownDefects
     // Only a failed assertion reproduces a defect: an undefined or pending step, a broken feature file or a crash in
     // the harness (InvalidOperationException, TimeoutException…) must fail the test, not pass as "reproduced".
     private static bool IsAssertionFailure(Exception failure) =>
-        failure is XunitException and not ScenarioNotPassedException and not FeatureFileException and not KnownDefectException;
+        failure is XunitException and not SkipException and not ScenarioNotPassedException and not FeatureFileException and not KnownDefectException;
 }
 
 /// <summary>A known-defect case that did not behave as declared.</summary>

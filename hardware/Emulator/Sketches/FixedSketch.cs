@@ -95,7 +95,7 @@ public class FixedSketch : SeedSketch
         }
     }
 
-    /// <summary>Seed L64-83 without the connected check (the caller made it); returns whether the cloud took the event.</summary>
+    /// <summary>Seed L64-83 (L66 connected check kept), publishing through <see cref="TryPublish"/>; this Loop never calls it.</summary>
     protected override void PubToParticleBlynk()
     {
         if (Os.CloudConnected)

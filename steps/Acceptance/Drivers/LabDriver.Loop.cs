@@ -30,6 +30,17 @@ public sealed partial class LabDriver
         return LastAnswer;
     }
 
+    /// <summary>Requests the Particle Cloud received with this method and path; a target that cannot see them skips the scenario with the reason.</summary>
+    public IReadOnlyList<ReceivedRequest> ParticleReceived(string method, string path) =>
+        (Target.Particle.ReceivedRequests(path)
+            ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{Target.Name}' cannot see the requests the Particle Cloud receives."))
+        .Where(r => r.Method == method && r.Path == path).ToList();
+
+    /// <summary>The first accepted Blynk write (L3) at or after <paramref name="at"/> that sets V17 to <paramref name="value"/>: the LED echo arriving.</summary>
+    public Hop? V17WriteAfter(DateTimeOffset at, string value) =>
+        Journal.Hops.FirstOrDefault(h => h.At >= at && h.Leg == Leg.L3 && h.Outcome == HopOutcome.Delivered
+            && QueryOf(h).Any(p => p.Key == "V17" && p.Value == value));
+
     /// <summary>Hops of one leg with one outcome, in recorded order.</summary>
     public IReadOnlyList<Hop> Hops(Leg leg, HopOutcome outcome) =>
         Journal.Hops.Where(h => h.Leg == leg && h.Outcome == outcome).ToList();

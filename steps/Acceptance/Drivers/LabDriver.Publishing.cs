@@ -14,6 +14,12 @@ public sealed partial class LabDriver
     /// <summary>The event name of the doc's firmware (seed L73).</summary>
     public const string PublishEvent = "blynk_https_get";
 
+    /// <summary>The function key of the doc's firmware (seed L117).</summary>
+    public const string FunctionKey = "blynk_led";
+
+    /// <summary>The start of the firmware's serial line for each payload (seed L72).</summary>
+    public const string SendingLinePrefix = "Sending to Blynk: ";
+
     /// <summary>The doc's placeholder BLYNK_AUTH_TOKEN (seed L19), as flashed when the user forgot to paste theirs.</summary>
     public const string PlaceholderToken = "your Blynk 32 char auth token";
 
@@ -73,6 +79,13 @@ public sealed partial class LabDriver
 
     /// <summary>The serial lines written so far.</summary>
     public IReadOnlyList<string> SerialTexts => Target.Device.SerialLines.Select(l => l.Text).ToList();
+
+    /// <summary>The serial transcript, for failure messages.</summary>
+    public string SerialText() => "Serial:" + Environment.NewLine + string.Join(Environment.NewLine, SerialTexts);
+
+    /// <summary>The line the firmware prints before publishing <paramref name="data"/> (seed L72: strlen() of the payload).</summary>
+    public static string SendingLine(string data, int? bytes = null) =>
+        string.Create(CultureInfo.InvariantCulture, $"{SendingLinePrefix}'{data}' with size of {bytes ?? System.Text.Encoding.UTF8.GetByteCount(data)} bytes");
 
     /// <summary>Publish attempts journalled after the cloud connection dropped and before it was restored.</summary>
     public IReadOnlyList<Hop> PublishHopsWhileOffline()
@@ -139,11 +152,7 @@ public sealed partial class LabDriver
     }
 
     /// <summary>Calls blynk_led through the Particle API, as the console or curl does (P-BLYNK Testing §1).</summary>
-    public async Task<FunctionCallResponse> CallBlynkLedAsync(string argument)
-    {
-        var target = await StartAsync();
-        return await target.Particle.CallFunctionAsync(Options.DeviceId, "blynk_led", argument);
-    }
+    public Task<FunctionCallResponse> CallBlynkLedAsync(string argument) => CallFunctionAsync(FunctionKey, argument);
 
     /// <summary>Calls blynk_led <paramref name="times"/> times, <paramref name="apart"/> apart, and lets the last republish happen.</summary>
     public async Task CallBlynkLedRepeatedlyAsync(string argument, int times, TimeSpan apart)

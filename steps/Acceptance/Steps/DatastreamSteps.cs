@@ -9,9 +9,6 @@ namespace ParticleBlynk.Acceptance.Steps;
 [Binding]
 public sealed class DatastreamSteps(LabDriver lab)
 {
-    [Given("the firmware's v15 is {double}")]
-    public void GivenV15(double value) => lab.VirtualDevice.V15 = value;
-
     [Given("the device's millis\\() is {long}")]
     public void GivenMillis(long value) => lab.VirtualDevice.SetMillis(checked((uint)value));
 

@@ -9,9 +9,6 @@ namespace ParticleBlynk.Acceptance.Steps;
 [Binding]
 public sealed class DocSteps(LabDriver lab)
 {
-    [Given("the firmware carries the Blynk token {string}")]
-    public void GivenFirmwareToken(string token) => lab.Configure(o => o with { FirmwareToken = token });
-
     [When("the device list is requested with the lab's access token")]
     public Task WhenDeviceListed() => lab.GetParticleApiAsync("/v1/devices");
 
@@ -38,7 +35,7 @@ public sealed class DocSteps(LabDriver lab)
     public void ThenDeviceLogShowsPayload()
     {
         var published = lab.Publishes.Should().NotBeEmpty(lab.JournalText()).And.Subject.First();
-        lab.Target.Device.SerialLines.Select(l => l.Text).Should().Contain($"Sending to Blynk: '{published.Data}' with size of {published.Data.Length} bytes");
+        lab.SerialTexts.Should().Contain(LabDriver.SendingLine(published.Data), lab.SerialText());
     }
 
     [Then("the Particle event stream shows {string} for the boot publish")]

@@ -22,13 +22,14 @@ public sealed class FunctionCallSteps(LabDriver lab)
     [Then("^the call answers (\\d+) with body (.+)$")]
     public void ThenCallAnswersBody(int status, string body)
     {
+        lab.LastCall.Should().NotBeNull();
         lab.LastCall!.StatusCode.Should().Be(status, lab.JournalText());
-        LabDriver.Canonical(lab.LastCall.Body).Should().Be(LabDriver.Canonical(body));
+        LabDriver.Canonical(lab.LastCall.Body).Should().Be(LabDriver.Canonical(body), lab.JournalText());
     }
 
     [Then("the serial log shows {string}")]
     public void ThenSerialShows(string line) =>
-        lab.Target.Device.SerialLines.Select(l => l.Text).Should().Contain(line);
+        lab.SerialTexts.Should().Contain(line, lab.SerialText());
 
     [Then("the call took one loop of the device")]
     public void ThenCallTookOneLoop() =>

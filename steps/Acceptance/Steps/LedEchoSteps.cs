@@ -1,5 +1,4 @@
 using ParticleBlynk.Acceptance.Drivers;
-using ParticleBlynk.Timeline;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Steps;
@@ -15,7 +14,7 @@ public sealed class LedEchoSteps(LabDriver lab, ScenarioContext scenario)
     {
         var value = state == "on" ? "1" : state == "off" ? "0" : throw new ArgumentException($"on or off, not '{state}'", nameof(state));
         var target = await lab.StartAsync();
-        scenario[SwitchedAt] = target.Time.Now;
+        scenario[SwitchedAt] = (target.Time.Now, value);
         await target.Blynk.SwitchFromAppAsync("V16", value);
         await target.Time.WaitUntilAsync(() => lab.Blynk("V17").Value == value, TimeSpan.FromSeconds(5));
     }
@@ -28,9 +27,9 @@ public sealed class LedEchoSteps(LabDriver lab, ScenarioContext scenario)
     [Then("the LED echo completed within {int} seconds of the switch")]
     public void ThenEchoWithin(int seconds)
     {
-        var switchedAt = (DateTimeOffset)scenario[SwitchedAt];
-        var echo = lab.Journal.Hops.FirstOrDefault(h => h.At >= switchedAt && h.Leg == Leg.L3 && h.Outcome == HopOutcome.Delivered && h.Payload.Contains("V17=", StringComparison.Ordinal));
-        echo.Should().NotBeNull($"V17 should be written after the switch. {lab.JournalText()}");
+        var (switchedAt, value) = ((DateTimeOffset, string))scenario[SwitchedAt];
+        var echo = lab.V17WriteAfter(switchedAt, value);
+        echo.Should().NotBeNull($"V17={value} should be written after the switch. {lab.JournalText()}");
         (echo!.At - switchedAt).Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(seconds), lab.JournalText());
     }
 }

@@ -104,6 +104,10 @@ public sealed class ParticleWebhookSteps(LabDriver lab)
     }
 
     [Then("the last webhook call reached Blynk")]
-    public void ThenTheLastWebhookCallReachedBlynk() =>
-        lab.LastWebhookCall().Outcome.Should().NotBe(HopOutcome.Throttled, lab.JournalText());
+    public void ThenTheLastWebhookCallReachedBlynk()
+    {
+        var call = lab.LastWebhookCall();
+        call.Outcome.Should().NotBe(HopOutcome.Throttled, lab.JournalText());
+        lab.BlynkAnswerTo(call).Should().NotBeNull($"Blynk should have answered the last webhook call. {lab.JournalText()}");
+    }
 }

@@ -22,14 +22,21 @@ public sealed class PayloadSteps(LabDriver lab)
         _ => lab.Options.BlynkToken,
     });
 
+    [Given("the firmware is flashed with the Blynk token {string}")]
+    public void GivenTheFirmwareTokenIs(string token) => lab.FlashToken(token);
+
     [When(@"^the device publishes with millis\(\) at (\d+) and v15 at (-?\d+(?:\.\d+)?)$")]
     public Task WhenTheDevicePublishesWith(string millis, string v15) =>
         lab.PublishAtAsync(uint.Parse(millis, CultureInfo.InvariantCulture), double.Parse(v15, CultureInfo.InvariantCulture));
+
+    [When("the device publishes with v15 at {double}")]
+    public Task WhenTheDevicePublishesWithV15(double v15) => lab.PublishAtAsync(millis: null, v15);
 
     [When("the blynk_led function is called with {string} {int} time(s), {int} ms apart")]
     public Task WhenBlynkLedIsCalled(string argument, int times, int apartMs) =>
         lab.CallBlynkLedRepeatedlyAsync(argument, times, TimeSpan.FromMilliseconds(apartMs));
 
+    [Given("the device has lost its cloud connection")]
     [When("the device loses its cloud connection")]
     public Task WhenTheDeviceLosesTheCloud() => lab.DropCloudAsync();
 
@@ -68,9 +75,9 @@ public sealed class PayloadSteps(LabDriver lab)
     [Then("the serial log reports a payload of {int} bytes")]
     public void ThenTheSerialLogReportsThePayloadSize(int bytes)
     {
-        var sent = lab.SerialTexts.LastOrDefault(l => l.StartsWith("Sending to Blynk: ", StringComparison.Ordinal));
-        sent.Should().NotBeNull($"the firmware logs every payload. Serial:{Environment.NewLine}{string.Join(Environment.NewLine, lab.SerialTexts)}");
-        sent.Should().Be($"Sending to Blynk: '{lab.LastPublishData()}' with size of {bytes.ToString(CultureInfo.InvariantCulture)} bytes", lab.JournalText());
+        var sent = lab.SerialTexts.LastOrDefault(l => l.StartsWith(LabDriver.SendingLinePrefix, StringComparison.Ordinal));
+        sent.Should().NotBeNull($"the firmware logs every payload. {lab.SerialText()}");
+        sent.Should().Be(LabDriver.SendingLine(lab.LastPublishData(), bytes), lab.SerialText());
     }
 
     [Then("the last publish carries a token of {int} characters")]
@@ -99,7 +106,7 @@ public sealed class PayloadSteps(LabDriver lab)
 
     [Then("the number of serial lines {string} is {int}")]
     public void ThenTheSerialLogShows(string line, int count) =>
-        lab.SerialTexts.Count(l => l == line).Should().Be(count, $"Serial:{Environment.NewLine}{string.Join(Environment.NewLine, lab.SerialTexts)}");
+        lab.SerialTexts.Count(l => l == line).Should().Be(count, lab.SerialText());
 
     [Then("nothing was published or logged as sent while the cloud connection was down")]
     public void ThenNothingWasPublishedOffline()

@@ -12,6 +12,16 @@ namespace ParticleBlynk.Acceptance.Support;
 [Binding]
 public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioContext scenario, IReqnrollOutputHelper output)
 {
+    // Exact millisecond assertions (cadence 300.01 s, timeouts at 20 s) hold on virtual time only: elsewhere say so.
+    [BeforeScenario("virtual-time")]
+    public static void SkipUnlessVirtualTime()
+    {
+        if (LoopTargets.Selected != "emulator")
+        {
+            throw Xunit.Sdk.SkipException.ForSkip($"Target '{LoopTargets.Selected}': this scenario asserts exact times and needs the virtual clock (tagged @virtual-time).");
+        }
+    }
+
     // Before the Background starts the lab: a machine without Chromium skips at once, saying why (never a silent pass).
     [BeforeScenario("browser")]
     public static void SkipUnlessChromium() => DashboardDriver.SkipUnlessChromium();
