@@ -60,6 +60,7 @@ public sealed class DeviceHttpApiTests
     [InlineData("isHardwareConnected?token=nope", "Invalid token.")]
     [InlineData("update/property?token={T}&pin=Z1&label=x", "Wrong pin format.")]
     [InlineData("update/property?token={T}&pin=V16&isDisabled=maybe", "Value doesn't match the Datastream data type")]
+    [InlineData("provision?token=nope&templateId=TMPL4ej7--Xu_", "Invalid token.")]
     [InlineData("logEvent?token={T}", "Event code is not provided.")]
     [InlineData("logEvent?token={T}&code=overheat", "Can't find Event with this code in Product template")]
     public async Task Documented_errors_answer_400_with_the_documented_json_body(string pathAndQuery, string message)
@@ -234,6 +235,7 @@ public sealed class DeviceHttpApiTests
         var connected = await h.GetAsync(Ny3 + $"isHardwareConnected?token={t}");
         var property = await h.GetAsync(Ny3 + $"update/property?token={t}&pin=v16&label=Switch&isDisabled=true");
         var logged = await h.GetAsync(Ny3 + $"logEvent?token={t}&code=overheat&description=hot");
+        var provisioned = await h.GetAsync(Ny3 + $"provision?token={t}&templateId={BlynkCloudBuilder.SeedTemplateId}");
 
         // Then
         one.Body.Should().Be("42");
@@ -245,6 +247,7 @@ public sealed class DeviceHttpApiTests
         h.Cloud.Properties(t, "V16").Should().Contain("label", "Switch");
         logged.Status.Should().Be(HttpStatusCode.OK);
         h.Cloud.Events(t).Should().ContainSingle(e => e.Code == "overheat" && e.Description == "hot");
+        provisioned.Status.Should().Be(HttpStatusCode.OK, "provision is a documented endpoint (contracts.md §5.1)");
     }
 
     [Fact]

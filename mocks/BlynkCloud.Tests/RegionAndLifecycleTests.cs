@@ -177,4 +177,18 @@ public sealed class RegionAndLifecycleTests
         // Then
         act.Should().Throw<ArgumentException>().WithMessage("*32 chars*");
     }
+
+    [Fact]
+    public async Task Disposing_twice_is_harmless()
+    {
+        // Given
+        var h = await BlynkHarness.StartAsync();
+        await h.Cloud.DisposeAsync();
+
+        // When
+        var again = async () => await h.DisposeAsync();
+
+        // Then
+        await again.Should().NotThrowAsync();
+    }
 }

@@ -24,7 +24,7 @@ namespace ParticleBlynk.BlynkCloud;
 public sealed class BlynkCloud : IAsyncDisposable
 {
     private static readonly string[] DeviceApiEndpoints =
-        ["batch/update", "update", "get", "getAll", "isHardwareConnected", "update/property", "logEvent"];
+        ["batch/update", "update", "get", "getAll", "isHardwareConnected", "update/property", "logEvent", "provision"];
 
     private readonly HarnessServices _services;
     private readonly BlynkCloudModel _model;
@@ -33,6 +33,7 @@ public sealed class BlynkCloud : IAsyncDisposable
     private WireMockServer? _server;
     private TimeSpan _latency;
     private volatile bool _unreachable;
+    private int _disposed;
 
     private BlynkCloud(BlynkCloudOptions options, HarnessServices services)
     {
@@ -123,8 +124,14 @@ public sealed class BlynkCloud : IAsyncDisposable
 
     public IReadOnlyList<LoggedEvent> Events(string deviceIdOrToken) => _model.Events(deviceIdOrToken);
 
+    /// <summary>Stops the mock. Idempotent (an <c>await using</c> plus an explicit dispose must not throw).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _server?.Stop();
         _server?.Dispose();
@@ -235,7 +242,8 @@ public sealed class BlynkCloud : IAsyncDisposable
             null,
             latency,
             Timeout.InfiniteTimeSpan);
-        var handle = _services.Work.Park(Header(message, WorkTracker.FlowHeader), "Blynk modelled latency");
+        // Only the caller's flow (from its header) is parked; "" parks nothing — never whatever flow this Kestrel thread carries.
+        var handle = _services.Work.Park(Header(message, WorkTracker.FlowHeader) ?? "", "Blynk modelled latency");
         lock (gate)
         {
             if (fired)

@@ -96,4 +96,18 @@ public sealed class WebhookTemplateRendererTests
         // Then
         result.Should().Be("T");
     }
+
+    [Fact]
+    public void Booleans_print_as_javascript_prints_them_and_stay_usable_in_sections()
+    {
+        // Given: mustache.js (Particle's renderer is JavaScript) prints String(true) = "true"
+        var renderer = new WebhookTemplateRenderer();
+        var view = renderer.TryParseObject("""{"t":true,"f":false,"a":[true,false]}""")!;
+
+        // When
+        var result = renderer.Render("{{t}}|{{{f}}}|{{a}}|{{#t}}T{{/t}}{{#f}}F{{/f}}{{^f}}notF{{/f}}", view);
+
+        // Then
+        result.Should().Be("true|false|true,false|TnotF");
+    }
 }

@@ -213,3 +213,23 @@ public sealed class HarnessClockTests
         }
     }
 }
+
+public sealed class VirtualTimeProviderTests
+{
+    [Fact]
+    public void A_fired_one_shot_timer_is_forgotten_and_a_re_armed_one_is_tracked_again()
+    {
+        // Given
+        var time = new VirtualTimeProvider(HarnessClock.DefaultStart);
+        var timer = time.CreateTimer(_ => { }, null, TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+
+        // When
+        time.Advance(TimeSpan.FromSeconds(1));
+        var afterFiring = time.NextTimerDueAt();
+        timer.Change(TimeSpan.FromSeconds(5), Timeout.InfiniteTimeSpan);
+
+        // Then
+        afterFiring.Should().BeNull();
+        time.NextTimerDueAt().Should().Be(HarnessClock.DefaultStart.AddSeconds(6));
+    }
+}

@@ -39,10 +39,6 @@ public sealed class VirtualTimeProvider : FakeTimeProvider
     {
         var tracked = new TrackedTimer(this);
         tracked.Arm(dueTime, period);
-        lock (_gate)
-        {
-            _timers.Add(tracked);
-        }
 
         tracked.Inner = base.CreateTimer(
             s =>
@@ -74,12 +70,26 @@ public sealed class VirtualTimeProvider : FakeTimeProvider
 
         public void Arm(TimeSpan dueTime, TimeSpan period)
         {
-            _period = period;
-            DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + dueTime;
+            lock (owner._gate)
+            {
+                _period = period;
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + dueTime;
+                owner._timers.Add(this); // re-armed by Change after firing: tracked again
+            }
         }
 
-        public void OnFired() =>
-            DueAt = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero ? null : owner.GetUtcNow() + _period;
+        public void OnFired()
+        {
+            var oneShot = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero;
+            lock (owner._gate)
+            {
+                DueAt = oneShot ? null : owner.GetUtcNow() + _period;
+                if (oneShot)
+                {
+                    owner._timers.Remove(this); // fired and not re-armed: forgotten, so a long run does not accumulate them
+                }
+            }
+        }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
@@ -89,7 +99,11 @@ public sealed class VirtualTimeProvider : FakeTimeProvider
 
         public void Dispose()
         {
-            DueAt = null;
+            lock (owner._gate)
+            {
+                DueAt = null;
+            }
+
             owner.Forget(this);
             Inner?.Dispose();
         }

@@ -158,6 +158,7 @@ internal sealed class BlynkCloudModel
                     "isHardwareConnected" => DeviceApiResponse.Text(IsOnline(device) ? "true" : "false"),
                     "update/property" => UpdateProperty(device, request),
                     "logEvent" => LogEvent(device, request),
+                    "provision" => DeviceApiResponse.Ok, // 200; only "Invalid token." is documented (contracts.md §5.1)
                     _ => new DeviceApiResponse(404, "Not found", "text/plain"),
                 };
             }

@@ -26,6 +26,7 @@ public sealed class WebhookTemplateRenderer
                 settings.SetEncodingFunction(escaping == HtmlEscaping.MustacheJs ? EscapeMustacheJs : EscapeParticleDocs);
                 settings.AddTruthyCheck<JsNumber>(n => n.Value != 0 && !double.IsNaN(n.Value));
                 settings.AddTruthyCheck<string>(s => s.Length > 0);
+                settings.AddTruthyCheck<JsBoolean>(b => b.Value);
                 settings.AddValueGetter(typeof(JsArray), (value, key, _) =>
                     int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < ((JsArray)value).Count ? ((JsArray)value)[i] : null);
             })
@@ -96,8 +97,8 @@ public sealed class WebhookTemplateRenderer
         JsonValueKind.Array => new JsArray(element.EnumerateArray().Select(Convert)),
         JsonValueKind.String => element.GetString(),
         JsonValueKind.Number => new JsNumber(element.GetDouble(), element.GetRawText(), _numbers),
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
+        JsonValueKind.True => JsBoolean.True,
+        JsonValueKind.False => JsBoolean.False,
         _ => null,
     };
 
@@ -145,9 +146,18 @@ public sealed class JsArray(IEnumerable<object?> items) : List<object?>(items)
     public override string ToString() => string.Join(",", this.Select(i => i switch
     {
         null => "",
-        bool b => b ? "true" : "false",
         _ => i.ToString(),
     }));
+}
+
+/// <summary>A JSON true/false: prints "true"/"false" as JavaScript's String(b) does (a .NET bool prints "True"/"False").</summary>
+public sealed record JsBoolean(bool Value)
+{
+    public static JsBoolean True { get; } = new(true);
+
+    public static JsBoolean False { get; } = new(false);
+
+    public override string ToString() => Value ? "true" : "false";
 }
 
 /// <summary>A JSON number; prints as JavaScript would (3.141590 → 3.14159) or verbatim, per <see cref="JsonNumberRendering"/>.</summary>

@@ -45,6 +45,19 @@ public sealed partial class LabDriver
     public IReadOnlyList<Hop> Hops(Leg leg, HopOutcome outcome) =>
         Journal.Hops.Where(h => h.Leg == leg && h.Outcome == outcome).ToList();
 
+    /// <summary>
+    /// Writes a pin from the Blynk app (the webhook fires as the app makes it), then lets time run until V17 echoes
+    /// the value or <paramref name="limit"/> passes (a toggle dropped by the quota never echoes). Returns when it switched.
+    /// </summary>
+    public async Task<DateTimeOffset> SwitchFromAppAndAwaitEchoAsync(string pin, string value, TimeSpan limit)
+    {
+        var target = await StartAsync();
+        var switchedAt = target.Time.Now;
+        await target.Blynk.SwitchFromAppAsync(pin, value);
+        await target.Time.WaitUntilAsync(() => Blynk("V17").Value == value, limit);
+        return switchedAt;
+    }
+
     /// <summary>The raw JSON text of a field of the last publish (e.g. "3.141590" for v15).</summary>
     public string LastPayloadField(string field) => LastPayload().GetProperty(field).GetRawText();
 

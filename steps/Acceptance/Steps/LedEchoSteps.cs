@@ -9,14 +9,12 @@ public sealed class LedEchoSteps(LabDriver lab, ScenarioContext scenario)
 {
     private const string SwitchedAt = "switched-at";
 
+    /// <summary>Switches, then lets time run until V17 echoes the value (at most 5 s: a dropped toggle never echoes).</summary>
     [When("the V16 switch is turned {word} in the Blynk app")]
     public async Task WhenSwitchTurned(string state)
     {
         var value = state == "on" ? "1" : state == "off" ? "0" : throw new ArgumentException($"on or off, not '{state}'", nameof(state));
-        var target = await lab.StartAsync();
-        scenario[SwitchedAt] = (target.Time.Now, value);
-        await target.Blynk.SwitchFromAppAsync("V16", value);
-        await target.Time.WaitUntilAsync(() => lab.Blynk("V17").Value == value, TimeSpan.FromSeconds(5));
+        scenario[SwitchedAt] = (await lab.SwitchFromAppAndAwaitEchoAsync("V16", value, TimeSpan.FromSeconds(5)), value);
     }
 
     /// <summary>"on", "off", or "none" for a board without a user LED on D7.</summary>
