@@ -57,3 +57,11 @@ Feature: Blynk webhook to the Particle function
     When the V16 switch is turned on in the Blynk app
     Then the Blynk webhook got 400 {"ok":false,"error":"Timed out."}
     And the D7 LED is off
+
+  @fault
+  Scenario: Ten failed calls in a row send the webhook's failure notification email
+    Given the device has made its boot publish
+    And the device has lost its cloud connection
+    When the V16 switch is toggled 10 times in the Blynk app, a minute apart
+    Then the Blynk webhook failed 10 times
+    And Blynk sent the failure notification email after 10 failures

@@ -26,3 +26,8 @@ Feature: LED echo on every platform
       | B-SoM    | none |
       | Tracker  | none |
       | M-SoM    | none |
+
+    @known-defect @defect:seed-photon2-led
+    Examples: Photon 2, whose D7 LED the seed firmware never drives (known defect)
+      | platform | led |
+      | Photon 2 | on  |

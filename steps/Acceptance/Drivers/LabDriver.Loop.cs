@@ -58,6 +58,21 @@ public sealed partial class LabDriver
         return switchedAt;
     }
 
+    /// <summary>Toggles a pin from the Blynk app <paramref name="times"/> times (1, 0, 1, …), letting <paramref name="apart"/> pass after each.</summary>
+    public async Task ToggleFromAppAsync(string pin, int times, TimeSpan apart)
+    {
+        var target = await StartAsync();
+        for (var i = 0; i < times; i++)
+        {
+            await target.Blynk.SwitchFromAppAsync(pin, i % 2 == 0 ? "1" : "0");
+            await target.Time.PassAsync(apart);
+        }
+    }
+
+    /// <summary>The Blynk webhook's calls to the Particle API with one outcome (not its notification emails).</summary>
+    public IReadOnlyList<Hop> BlynkWebhookCalls(HopOutcome outcome) =>
+        Hops(Leg.L4, outcome).Where(h => h.Action.StartsWith("POST ", StringComparison.Ordinal)).ToList();
+
     /// <summary>The raw JSON text of a field of the last publish (e.g. "3.141590" for v15).</summary>
     public string LastPayloadField(string field) => LastPayload().GetProperty(field).GetRawText();
 

@@ -37,6 +37,18 @@ public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
         request.Headers[name].Split(';')[0].Trim().Should().Be(value, $"the request carried {name}: {request.Headers[name]}");
     }
 
+    [When("the V16 switch is toggled {int} times in the Blynk app, a minute apart")]
+    public Task WhenToggled(int times) => lab.ToggleFromAppAsync("V16", times, TimeSpan.FromMinutes(1));
+
+    [Then("the Blynk webhook failed {int} times")]
+    public void ThenWebhookFailed(int times) =>
+        lab.BlynkWebhookCalls(HopOutcome.Failed).Should().HaveCount(times, lab.JournalText());
+
+    [Then("Blynk sent the failure notification email after {int} failures")]
+    public void ThenFailureEmail(int failures) =>
+        lab.Hops(Leg.L4, HopOutcome.Failed).Where(h => h.Action == "failure notification email")
+            .Should().ContainSingle(lab.JournalText()).Which.Detail.Should().StartWith($"{failures} failures");
+
     [Then("the Blynk webhook was dropped by the quota")]
     public void ThenDroppedByQuota() =>
         lab.Hops(Leg.L4, HopOutcome.DroppedByQuota).Should().ContainSingle(lab.JournalText());
