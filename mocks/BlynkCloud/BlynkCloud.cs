@@ -6,12 +6,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using ParticleBlynk.Timeline;
 using WireMock;
-using WireMock.Logging;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
@@ -145,21 +143,8 @@ public sealed class BlynkCloud : IAsyncDisposable
 
     private void Start()
     {
-        var settings = new WireMockServerSettings
-        {
-            // An explicit 127.0.0.1 URL: without Urls WireMock listens on http://*:port = every interface (ListenAnyIP).
-            Urls = ["http://127.0.0.1:0"],
-            StartAdminInterface = false,
-            Logger = new WireMockNullLogger(),
-            MaxRequestLogCount = 1000,
-            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(AbortWhenUnreachable),
-        };
-        _server = WireMockServer.Start(settings);
-        Url = new Uri(_server.Url!.TrimEnd('/') + "/");
-        if (Url.Port == 0)
-        {
-            throw new InvalidOperationException("WireMock did not report the port it bound.");
-        }
+        _server = LoopbackServer.Start(app => app.Use(AbortWhenUnreachable), maxRequestLogCount: 1000);
+        Url = new Uri(_server.Urls[0].TrimEnd('/') + "/");
 
         foreach (var endpoint in DeviceApiEndpoints)
         {

@@ -6,12 +6,10 @@ using ParticleBlynk.ParticleCloud.Api;
 using ParticleBlynk.ParticleCloud.Webhooks;
 using ParticleBlynk.Timeline;
 using WireMock;
-using WireMock.Logging;
 using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 using WireMock.Types;
 using WireMock.Util;
 
@@ -35,23 +33,16 @@ public sealed class ParticleCloud : IAsyncDisposable
         _api = new ParticleApi(_model, _shutdown.Token);
         DeviceGateway = new DeviceGateway(_model);
         var streams = new EventStreamEndpoint(_model, _shutdown.Token);
-        _server = WireMockServer.Start(new WireMockServerSettings
+        _server = LoopbackServer.Start(app => app.Use(async (HttpContext context, RequestDelegate next) =>
         {
-            // Port 0 on an IP literal: WireMock binds exactly 127.0.0.1 (a host name or a fixed port on "localhost" would also bind ::1).
-            Urls = ["http://127.0.0.1:0"],
-            StartAdminInterface = false,
-            Logger = new WireMockNullLogger(),
-            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(async (HttpContext context, RequestDelegate next) =>
+            if (EventStreamEndpoint.Handles(context.Request))
             {
-                if (EventStreamEndpoint.Handles(context.Request))
-                {
-                    await streams.HandleAsync(context).ConfigureAwait(false);
-                    return;
-                }
+                await streams.HandleAsync(context).ConfigureAwait(false);
+                return;
+            }
 
-                await next(context).ConfigureAwait(false);
-            }),
-        });
+            await next(context).ConfigureAwait(false);
+        }));
         MapApi();
         Url = new Uri(_server.Urls[0]);
     }
