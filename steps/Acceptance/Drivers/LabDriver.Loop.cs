@@ -74,7 +74,41 @@ public sealed partial class LabDriver
         Hops(Leg.L4, outcome).Where(h => h.Action.StartsWith("POST ", StringComparison.Ordinal)).ToList();
 
     /// <summary>The raw JSON text of a field of the last publish (e.g. "3.141590" for v15).</summary>
-    public string LastPayloadField(string field) => LastPayload().GetProperty(field).GetRawText();
+    public string LastPayloadField(string field) => PayloadField(^1, field);
+
+    /// <summary>The Blynk token the last publish carried in "t".</summary>
+    public string LastPublishToken() => JsonSerializer.Deserialize<string>(LastPayloadField("t"))!;
+
+    /// <summary>Whether Blynk holds a field of the last publish as the same number (3.141590 published, 3.14159 stored).</summary>
+    public bool StoredAsPublished(string field) =>
+        Blynk(field.ToUpperInvariant()).Value is { } stored
+        && double.Parse(stored, CultureInfo.InvariantCulture) == double.Parse(LastPayloadField(field), CultureInfo.InvariantCulture);
+
+    /// <summary>Whether the last device listing (GET /v1/devices) shows the lab's device online; null when it is not listed.</summary>
+    public bool? ListedOnline()
+    {
+        using var json = JsonDocument.Parse(LastAnswer!.Body);
+        return json.RootElement.EnumerateArray()
+            .Where(d => d.GetProperty("id").GetString() == Options.DeviceId)
+            .Select(d => (bool?)d.GetProperty("online").GetBoolean())
+            .SingleOrDefault();
+    }
+
+    /// <summary>The echo's hops on the journal: how long the Blynk webhook (L4) and the function call (L5) took, and the
+    /// republish (L6) after the call returned. Null when a hop is missing or happened more than once.</summary>
+    public (TimeSpan Webhook, TimeSpan Call, TimeSpan Republish)? EchoLatencies()
+    {
+        var webhook = Hops(Leg.L4, HopOutcome.Delivered);
+        var call = Hops(Leg.L5, HopOutcome.Delivered);
+        var republish = Hops(Leg.L6, HopOutcome.Delivered);
+        if (webhook.Count != 1 || call.Count != 1 || republish.Count != 1)
+        {
+            return null;
+        }
+
+        var returned = call[0].At + (call[0].Duration ?? TimeSpan.Zero);
+        return (webhook[0].Duration ?? TimeSpan.Zero, call[0].Duration ?? TimeSpan.Zero, republish[0].At - returned);
+    }
 
     /// <summary>Records the values a probe takes at every event of the clock for <paramref name="span"/>.</summary>
     public async Task<IReadOnlyList<(DateTimeOffset At, T Value)>> WatchAsync<T>(Func<T> probe, TimeSpan span)

@@ -72,11 +72,17 @@ public sealed partial class LabDriver : IAsyncDisposable
     /// <summary>The device's events as the Particle Cloud received them.</summary>
     public IReadOnlyList<CloudEvent> Publishes => Target.Particle.EventsFrom(Options.DeviceId).Where(e => e.Name == "blynk_https_get").ToList();
 
-    /// <summary>The fields of the last published payload.</summary>
-    public JsonElement LastPayload()
+    /// <summary>The raw JSON text of a field of one publish (e.g. "3.141590" for v15; <c>^1</c> is the last one).</summary>
+    public string PayloadField(Index publish, string field)
     {
-        var last = Publishes.LastOrDefault() ?? throw new InvalidOperationException($"The device has not published.{Environment.NewLine}{JournalText()}");
-        return JsonDocument.Parse(last.Data).RootElement;
+        var publishes = Publishes;
+        if (publishes.Count == 0)
+        {
+            throw new InvalidOperationException($"The device has not published.{Environment.NewLine}{JournalText()}");
+        }
+
+        using var json = JsonDocument.Parse(publishes[publish].Data);
+        return json.RootElement.GetProperty(field).GetRawText();
     }
 
     public DatastreamReading Blynk(string pin) => Target.Blynk.Read(pin);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ParticleBlynk.Acceptance.Drivers;
 using ParticleBlynk.Timeline;
 using Reqnroll;
@@ -19,9 +18,7 @@ public sealed class DocSteps(LabDriver lab)
     public void ThenListed(int status, string state)
     {
         lab.LastAnswer!.StatusCode.Should().Be(status, lab.LastAnswer.Body);
-        var device = JsonDocument.Parse(lab.LastAnswer.Body).RootElement.EnumerateArray()
-            .Should().ContainSingle(d => d.GetProperty("id").GetString() == lab.Options.DeviceId).Subject;
-        device.GetProperty("online").GetBoolean().Should().Be(state == "online", lab.LastAnswer.Body);
+        lab.ListedOnline().Should().Be(state == "online", lab.LastAnswer.Body);
     }
 
     [Then("^the Particle API answers (\\d+) (\\{.+)$")]
