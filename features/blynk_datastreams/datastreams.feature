@@ -10,7 +10,7 @@ Feature: Blynk datastreams
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
     And the device has made its boot publish
 
-  @payload
+  @payload @needs:device-control
   Scenario Outline: The simulated sensor value <v15> is stored in V15 as <stored>
     When the device publishes with v15 at <v15>
     Then the last publish carries v15 "<published>"
@@ -27,7 +27,7 @@ Feature: Blynk datastreams
       | 5       | 5.000000  | 3.3     |
       | -1.5    | -1.500000 | 0       |
 
-  @timing @payload @fault
+  @timing @payload @fault @needs:device-control @needs:cloud-internals
   Scenario: After 24.8 days of uptime millis() no longer fits Blynk's Integer V14
     Given the device's millis() is 2147483000
     When 6 minutes pass
@@ -35,7 +35,7 @@ Feature: Blynk datastreams
     And Blynk refused the update with "Value doesn't match the Datastream data type"
     And Blynk V14 still holds the value of the publish before
 
-  @timing
+  @timing @needs:cloud-internals
   Scenario: "Last Update" moves to the periodic publish while the status stays Offline
     When 5 minutes pass
     And 1 second passes

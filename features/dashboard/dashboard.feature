@@ -1,4 +1,4 @@
-@L3 @L4 @L5 @L6 @echo @browser
+@L3 @L4 @L5 @L6 @echo @needs:browser @needs:led-readback @needs:cloud-internals
 Feature: Blynk web dashboard in a real browser
   What the user sees: the device's Blynk web dashboard, in a real browser. Flipping its V16 switch writes V16 on
   Blynk; the Blynk webhook POSTs the value to the Particle function blynk_led, the firmware sets its D7 LED and

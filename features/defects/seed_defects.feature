@@ -4,7 +4,7 @@ Feature: Seed firmware defects
   pass; the doc's firmware ("seed") is run too and must fail — it is reported as the known defect. If the seed
   case ever passes, the test fails and says the defect looks fixed.
 
-  @defect:seed-photon2-led @L5 @L6 @echo
+  @defect:seed-photon2-led @L5 @L6 @echo @needs:led-readback
   Scenario Outline: A Photon 2 lights its D7 LED when the switch turns on
     Given the standard lab with a Photon 2 running the <firmware> firmware
     And the device has made its boot publish
@@ -20,7 +20,7 @@ Feature: Seed firmware defects
       | firmware |
       | fixed    |
 
-  @defect:seed-boot-publish-lost @L1 @timing
+  @defect:seed-boot-publish-lost @L1 @timing @needs:device-control
   Scenario Outline: The boot publish is made when the cloud connects after the first loop
     Device OS >= 6.2 runs setup() and loop() before the cloud connects; the seed clears its publish flag before
     checking Particle.connected(), so its first publish comes only after 5 minutes.
@@ -60,7 +60,7 @@ Feature: Seed firmware defects
       | firmware |
       | fixed    |
 
-  @defect:seed-payload-truncated @L1 @L2 @payload
+  @defect:seed-payload-truncated @L1 @L2 @payload @needs:device-control
   Scenario Outline: Every publish is valid JSON that Blynk accepts
     A 10-digit millis() and v15 of -10 or less need 90 bytes: the seed's char data[90] cuts the closing brace.
 
@@ -79,7 +79,7 @@ Feature: Seed firmware defects
       | firmware |
       | fixed    |
 
-  @defect:seed-v15-out-of-range @L1 @payload
+  @defect:seed-v15-out-of-range @L1 @payload @needs:device-control
   Scenario Outline: v15 stays within the simulated sensor's 0 to 3.3 V
     At the edges the seed subtracts a delta of either sign, so v15 can walk out of the range it should bounce off.
 
@@ -98,7 +98,7 @@ Feature: Seed firmware defects
       | firmware | start |
       | fixed    | 3.299 |
 
-  @defect:seed-wrap-gap @L1 @timing
+  @defect:seed-wrap-gap @L1 @timing @needs:device-control
   Scenario Outline: The publish after the millis() wrap comes 5 minutes after the one before
     millis() wraps to 0 after 49.7 days; the seed then resets timer_last to 0 and waits 5 more minutes.
 

@@ -6,7 +6,7 @@ Feature: The integration doc's Testing steps and Troubleshooting
   Background:
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
 
-  @L5
+  @L5 @needs:led-readback
   Scenario: Testing step 1 - call blynk_led from the Particle console with "on", then "off"
     Given the device has made its boot publish
     When blynk_led is called with "on" through the Particle API
@@ -21,10 +21,10 @@ Feature: The integration doc's Testing steps and Troubleshooting
     Given the device has made its boot publish
     When the device list is requested with the lab's access token
     Then the Particle API answers 200 listing the device as online
-    When the device list is requested with the access token "1111111111111111111111111111111111111111"
+    When the device list is requested with an access token that is not the account's
     Then the Particle API answers 401 {"error":"invalid_token","error_description":"The access token provided is invalid."}
 
-  @L3 @L4 @L5 @L6 @echo
+  @L3 @L4 @L5 @L6 @echo @needs:led-readback
   Scenario: Testing step 3 - toggle the V16 switch, waiting 60 seconds between toggles
     Given the device has made its boot publish
     When the V16 switch is turned on in the Blynk app
@@ -35,7 +35,7 @@ Feature: The integration doc's Testing steps and Troubleshooting
     Then the D7 LED is off
     And Blynk V17 is 0
 
-  @L3 @timing
+  @L3 @timing @needs:device-control @needs:cloud-internals
   Scenario: Testing step 4 - "Offline" is expected; "Last Update" tells whether the device still publishes
     Given the device has made its boot publish
     Then the device shows Offline on Blynk
@@ -55,15 +55,15 @@ Feature: The integration doc's Testing steps and Troubleshooting
     Then the Particle event stream shows "hook-sent/blynk_https_get" for the boot publish
     And no "hook-error/blynk_https_get" event was published
 
-  @L2 @fault
+  @L2 @fault @needs:device-control @needs:cloud-internals
   Scenario: Troubleshooting - the BLYNK_AUTH_TOKEN in the firmware must match the Blynk device
-    Given the firmware is flashed with the Blynk token "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    Given the firmware is flashed with another device's token
     When the device powers on and 2 seconds pass
     Then Blynk refused the update with "Invalid token."
     And the Particle event stream shows "hook-error/blynk_https_get"
     And Blynk stored nothing from the device
 
-  @L1
+  @L1 @needs:device-control
   Scenario: Troubleshooting - a connected device is shown as connected (breathing cyan)
     Given the device has made its boot publish
     When the device list is requested with the lab's access token

@@ -8,7 +8,7 @@ Feature: The blynk_led cloud function
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
     And the device has made its boot publish
 
-  @payload
+  @payload @needs:led-readback
   Scenario Outline: Calling blynk_led through the Particle API with <argument>
     When blynk_led is called with <argument> through the Particle API
     Then the call answers 200 with return value <returned>
@@ -34,7 +34,7 @@ Feature: The blynk_led cloud function
     When blynk_led is called with "ON" through the Particle API
     Then the serial log shows "Unexpected on_off value of: 'ON'"
 
-  @timing
+  @timing @needs:virtual-time @needs:cloud-internals
   Scenario: The function runs between two loops: the republish comes on the loop after the call
     When blynk_led is called with "on" through the Particle API
     Then the call took one loop of the device

@@ -3,7 +3,7 @@ Feature: LED echo on every platform
   Boards with a user LED on D7 light it; boards without one still echo the state to V17, which the LED widget on
   the dashboard shows. Each hop of the echo has a latency budget on the harness clock.
 
-  @timing
+  @timing @needs:led-readback @needs:cloud-internals @needs:virtual-time
   Scenario Outline: Switching V16 on a <platform> (seed firmware)
     Given the standard lab with a <platform> running the seed firmware
     And the device has made its boot publish

@@ -7,7 +7,7 @@ Feature: LED echo
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
     And the device has made its boot publish
 
-  @timing
+  @timing @needs:led-readback
   Scenario: Switching V16 on and off drives the D7 LED and V17 follows
     When the V16 switch is turned on in the Blynk app
     Then the D7 LED is on

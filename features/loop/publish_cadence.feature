@@ -1,4 +1,4 @@
-@L1 @L2 @timing @virtual-time
+@L1 @L2 @timing @needs:virtual-time
 Feature: Publish cadence
   After the boot publish the firmware publishes again when millis() - timer_last > 300000, checked once per
   loop(): strictly more than 5 minutes, so one loop after the 5 minutes are up, never earlier.

@@ -6,7 +6,7 @@ Feature: When the Particle webhook cannot deliver to Blynk
   Background:
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
 
-  @L2 @fault
+  @L2 @fault @needs:cloud-internals
   Scenario: A webhook pointing at another region's server is redirected and Blynk stores nothing
     Given the Particle webhook's URL points at fra1.blynk.cloud
     When the device powers on and 2 seconds pass
@@ -15,7 +15,7 @@ Feature: When the Particle webhook cannot deliver to Blynk
     And Particle published the hook-error "error status 308 from fra1.blynk.cloud"
     And Blynk stored nothing from the device
 
-  @L2 @fault
+  @L2 @fault @needs:device-control @needs:cloud-internals
   Scenario: A firmware flashed with another device's token is refused with "Invalid token."
     Given the firmware is flashed with another device's token
     When the device powers on and 2 seconds pass
@@ -24,7 +24,7 @@ Feature: When the Particle webhook cannot deliver to Blynk
     And Particle published the hook-error "error status 400 from ny3.blynk.cloud"
     And Blynk stored nothing from the device
 
-  @L2 @fault @timing @virtual-time
+  @L2 @fault @timing @needs:virtual-time @needs:fault-injection @needs:cloud-internals
   Scenario Outline: An unreachable or slow Blynk makes the webhook fail with a hook-error
     Given Blynk <fault>
     When the device powers on and 30 seconds pass
@@ -36,13 +36,13 @@ Feature: When the Particle webhook cannot deliver to Blynk
       | unreachable | drops every connection     | 0     |
       | slow        | takes 25 seconds to answer | 20    |
 
-  @L2 @fault @timing
+  @L2 @fault @timing @needs:fault-injection
   Scenario: A Blynk slower than 20 s is reported as a timeout
     Given Blynk takes 25 seconds to answer
     When the device powers on and 30 seconds pass
     Then Particle published the hook-error "ETIMEDOUT: no response within 20 s"
 
-  @L1 @L2 @payload @fault
+  @L1 @L2 @payload @fault @needs:device-control @needs:cloud-internals
   Scenario: A publish cut by the 90-byte buffer reaches Blynk without a token
     Given the device has made its boot publish
     When the device publishes with millis() at 2000000000 and v15 at -15

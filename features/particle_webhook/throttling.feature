@@ -9,14 +9,14 @@ Feature: Particle throttles a failing webhook target
     And the firmware is flashed with another device's token
     And the device has made its boot publish
 
-  @L2 @fault
+  @L2 @fault @needs:device-control @needs:cloud-internals
   Scenario: After three refused calls the next publishes are skipped with "Sleeping, too many errors"
     When the blynk_led function is called with "off" 4 times, 2000 ms apart
     Then the device has published 5 times
     And 3 webhook calls were rejected by Blynk
     And 2 webhook calls were skipped with the hook-error "Sleeping, too many errors, please wait and try again"
 
-  @L2 @fault
+  @L2 @fault @needs:device-control @needs:cloud-internals
   Scenario: After a quiet minute the webhook calls Blynk again
     When the blynk_led function is called with "off" 4 times, 2000 ms apart
     And 1 minute passes

@@ -6,14 +6,14 @@ Feature: Publishing while the cloud connection is down
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
     And the device has made its boot publish
 
-  @L1 @fault
+  @L1 @fault @needs:device-control
   Scenario: Nothing is published while the cloud connection is down
     When the device loses its cloud connection
     And 6 minutes pass
     Then the device has published 1 time
     And nothing was published or logged as sent while the cloud connection was down
 
-  @L1 @fault @timing
+  @L1 @fault @timing @needs:device-control
   Scenario: The overdue periodic publish goes out right after the connection comes back
     When the device loses its cloud connection
     And 6 minutes pass

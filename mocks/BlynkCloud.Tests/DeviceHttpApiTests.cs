@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.BlynkCloud.Tests;

@@ -1,4 +1,5 @@
 using System.Net;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.BlynkCloud.Tests;
@@ -23,8 +24,7 @@ public sealed class WebhookTests
         call.Headers!["Authorization"].Should().ContainSingle().Which.Should().Be("Bearer " + BlynkHarness.ParticleToken);
         call.Headers["Content-Type"].Single().Should().StartWith("application/json");
         call.Headers["Host"].Single().Should().Be("api.particle.io");
-        h.Cloud.WebhookDeliveries.Should().ContainSingle(d => d.Outcome == WebhookDeliveryOutcome.Succeeded && d.StatusCode == 200);
-        h.Services.Journal.Hops.Should().ContainSingle(x => x.Leg == Leg.L4 && x.Outcome == HopOutcome.Delivered && x.Detail!.StartsWith("200 ", StringComparison.Ordinal));
+        h.Services.Journal.Hops.Should().ContainSingle(x => x.Kind == HopKind.BlynkWebhook && x.Leg == Leg.L4 && x.Outcome == HopOutcome.Delivered && x.Http!.Status == 200);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class WebhookTests
         h.ParticleCalls.Select(c => c.Body).Should().Equal("""{"args":"1"}""", """{"args":"1"}""");
         h.Services.Journal.Hops.Where(x => x.Leg == Leg.L4).Select(x => x.Outcome)
             .Should().Equal(HopOutcome.Delivered, HopOutcome.DroppedByQuota, HopOutcome.Delivered);
-        h.Cloud.WebhookDeliveries.Should().ContainSingle(d => d.Outcome == WebhookDeliveryOutcome.DroppedByQuota && d.Value == "0");
+        h.Services.Journal.Hops.Should().ContainSingle(x => x.Outcome == HopOutcome.DroppedByQuota && x.Reason!.StartsWith("V16=0:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class WebhookTests
 
         // Then
         h.ParticleCalls.Should().HaveCount(10);
-        h.Cloud.WebhookDeliveries.Count(d => d.Outcome == WebhookDeliveryOutcome.DroppedByQuota).Should().Be(1);
+        h.Services.Journal.Hops.Count(x => x.Kind == HopKind.BlynkWebhook && x.Outcome == HopOutcome.DroppedByQuota).Should().Be(1);
     }
 
     [Fact]
@@ -113,9 +113,8 @@ public sealed class WebhookTests
         }
 
         // Then
-        h.Cloud.WebhookDeliveries.Should().HaveCount(3).And.OnlyContain(d => d.Outcome == WebhookDeliveryOutcome.Failed && d.StatusCode == 400);
-        h.Cloud.WebhookFailureNotifications.Should().ContainSingle().Which.Failures.Should().Be(3);
-        h.Services.Journal.Hops.Should().Contain(x => x.Action == "failure notification email");
+        h.Services.Journal.Hops.Where(x => x.Kind == HopKind.BlynkWebhook).Should().HaveCount(3).And.OnlyContain(x => x.Outcome == HopOutcome.Rejected && x.Http!.Status == 400);
+        h.Services.Journal.Hops.Should().ContainSingle(x => x.Kind == HopKind.Notification).Which.Reason.Should().StartWith("3 failures");
     }
 
     [Fact]
@@ -129,8 +128,8 @@ public sealed class WebhookTests
         await h.Clock.SettleAsync();
 
         // Then
-        h.Cloud.WebhookDeliveries.Should().ContainSingle().Which.Error.Should().StartWith("unreachable");
-        h.Services.Journal.Hops.Should().ContainSingle(x => x.Leg == Leg.L4 && x.Outcome == HopOutcome.Failed);
+        h.Services.Journal.Hops.Should().ContainSingle(x => x.Leg == Leg.L4 && x.Outcome == HopOutcome.Failed)
+            .Which.Reason.Should().Contain("getaddrinfo ENOTFOUND nowhere.example");
     }
 
     [Fact]

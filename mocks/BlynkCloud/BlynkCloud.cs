@@ -49,13 +49,8 @@ public sealed class BlynkCloud : IAsyncDisposable
     /// <summary>The WireMock server (request log, extra mappings for fault injection).</summary>
     public WireMockServer Server => _server ?? throw new ObjectDisposedException(nameof(BlynkCloud));
 
-    /// <summary>Every webhook execution so far (sent, failed, dropped by quota).</summary>
-    public IReadOnlyList<WebhookDelivery> WebhookDeliveries => _webhooks.Deliveries;
-
-    public IReadOnlyList<WebhookFailureNotification> WebhookFailureNotifications => _webhooks.FailureNotifications;
-
     /// <summary>
-    /// Modelled response latency of the device HTTPS API on the harness clock (zero = answer at once). The caller's
+    /// Modelled response latency of the device HTTPS API writes (update, batch/update) on the harness clock (zero = answer at once). The caller's
     /// harness flow (X-Harness-Flow) is parked meanwhile, so a virtual clock jumps over it.
     /// </summary>
     public TimeSpan ResponseLatency
@@ -71,12 +66,12 @@ public sealed class BlynkCloud : IAsyncDisposable
         set => _unreachable = value;
     }
 
-    /// <summary>Builds the seed configuration and starts it (the usual start for a scenario).</summary>
-    public static Task<BlynkCloud> StartAsync(BlynkCloudOptions options, HarnessServices services)
+    /// <summary>Validates <paramref name="options"/> and starts the mock on 127.0.0.1:<paramref name="port"/> (0: a free port).</summary>
+    public static Task<BlynkCloud> StartAsync(BlynkCloudOptions options, HarnessServices services, int port = 0)
     {
         BlynkCloudBuilder.Validate(options);
         var cloud = new BlynkCloud(options, services);
-        cloud.Start();
+        cloud.Start(port);
         return Task.FromResult(cloud);
     }
 
@@ -141,10 +136,10 @@ public sealed class BlynkCloud : IAsyncDisposable
     private IReadOnlyDictionary<int, string?> CurrentValues(int deviceId) =>
         _model.Datastreams(deviceId.ToString(CultureInfo.InvariantCulture)).ToDictionary(d => int.Parse(d.Pin[1..], CultureInfo.InvariantCulture), d => d.Value);
 
-    private void Start()
+    private void Start(int port)
     {
-        _server = LoopbackServer.Start(app => app.Use(AbortWhenUnreachable), maxRequestLogCount: 1000);
-        Url = new Uri(_server.Urls[0].TrimEnd('/') + "/");
+        _server = LoopbackServer.Start(port, app => app.Use(AbortWhenUnreachable), maxRequestLogCount: 1000, work: _services.Work);
+        Url = LoopbackServer.UrlOf(_server);
 
         foreach (var endpoint in DeviceApiEndpoints)
         {
@@ -177,7 +172,8 @@ public sealed class BlynkCloud : IAsyncDisposable
         var host = HostOf(message);
         var raw = message.RawQuery ?? "";
         var response = _model.Handle(new DeviceApiRequest(host, message.Path, raw.TrimStart('?')));
-        var latency = _latency;
+        // The modelled slowness is the write path's (what the Particle webhook waits for); reads answer at once.
+        var latency = message.Path.EndsWith("update", StringComparison.Ordinal) ? _latency : TimeSpan.Zero;
         if (latency > TimeSpan.Zero)
         {
             await ModelledLatencyAsync(message, latency).ConfigureAwait(false);

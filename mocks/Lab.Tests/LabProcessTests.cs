@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ParticleBlynk.Lab.Tests.Support;
+using ParticleBlynk.Loop;
 
 namespace ParticleBlynk.Lab.Tests;
 
@@ -8,22 +9,38 @@ namespace ParticleBlynk.Lab.Tests;
 public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<DemoLabFixture>
 {
     [Fact]
-    public void Ready_line_holds_exactly_the_six_fields_of_the_demo_lab()
+    public void Ready_line_says_where_the_clouds_listen_and_that_the_board_is_ready_with_tokens_masked()
     {
-        // Given the demo lab started without arguments
+        // Given the demo lab (fresh tokens)
 
         // When
         var json = JsonNode.Parse(fixture.Lab.ReadyLine["READY ".Length..])!.AsObject();
 
         // Then
-        json.Select(p => p.Key).Should().BeEquivalentTo("particleUrl", "blynkUrl", "dashboardUrl", "deviceId", "particleToken", "blynkToken");
+        json.Select(p => p.Key).Should().BeEquivalentTo("particleUrl", "blynkUrl", "dashboardUrl", "deviceId", "particleToken", "blynkToken", "virtualTime", "boards");
         fixture.Ready.ParticleUrl.Should().StartWith("http://127.0.0.1:");
         fixture.Ready.BlynkUrl.Should().StartWith("http://127.0.0.1:");
         fixture.Ready.DashboardUrl.Should().Be(fixture.Ready.BlynkUrl + "/dashboard/1");
         fixture.Ready.DeviceId.Should().Be("e00fce68d3b2a1c4f5e6a7b8");
-        fixture.Ready.ParticleToken.Should().Be("38bb7b318cc6898c80317decb34525844bc9db55");
-        fixture.Ready.BlynkToken.Should().Be("xw7ITVneg1DifRRQuPGcA7fJvV8-FAVl");
+        ((string?)json["particleToken"]).Should().Be(Secrets.Mask(fixture.Tokens.Particle));
+        ((string?)json["blynkToken"]).Should().Be(Secrets.Mask(fixture.Tokens.Blynk!));
+        ((bool?)json["virtualTime"]).Should().BeFalse();
+        json["boards"]!.AsArray().Should().ContainSingle().Which!["state"]!.GetValue<string>().Should().Be("ready", "READY comes only once the board has booted and connected");
         fixture.Lab.LaterStdout.Should().BeEmpty("stdout carries only the READY line; logs go to stderr");
+    }
+
+    [Fact]
+    public void The_lab_writes_no_token_in_full_on_stdout_or_stderr()
+    {
+        // Given the demo lab, which logs every hop (payloads carry the Blynk token, queries too)
+
+        // When
+        var written = fixture.Lab.ReadyLine + fixture.Lab.Log;
+
+        // Then
+        fixture.Lab.Log.Should().Contain("publish blynk_https_get", "the boot publish is logged");
+        written.Should().NotContain(fixture.Tokens.Particle).And.NotContain(fixture.Tokens.Blynk);
+        written.Should().Contain(Secrets.Mask(fixture.Tokens.Blynk!));
     }
 
     [Fact]
@@ -61,8 +78,12 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
     {
         // Given two free ports
         int particlePort = FreePort(), blynkPort = FreePort();
+        var tokens = LabTokens.Fresh();
+        var config = Path.Combine(AppContext.BaseDirectory, "Lab", $"ports-lab.{Guid.NewGuid():N}.json");
+        DemoLabFixture.WriteDemoConfig(config, tokens);
         var lab = await LabProcess.StartAsync(
-            "--config", Path.Combine(AppContext.BaseDirectory, "Lab", "demo-lab.json"),
+            tokens,
+            "--config", config,
             "--port-particle", particlePort.ToString(CultureInfo.InvariantCulture),
             "--port-blynk", blynkPort.ToString(CultureInfo.InvariantCulture));
         await using var _ = lab;
@@ -71,6 +92,7 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
         request.Headers.Authorization = new("Bearer", lab.Ready.ParticleToken);
         var devices = await (await http.SendAsync(request)).Content.ReadAsStringAsync();
         var connected = await http.GetStringAsync(new Uri($"http://127.0.0.1:{blynkPort}/external/api/get?token={lab.Ready.BlynkToken}&V16"));
+        var listeners = (await ListenersAsync("/proc/net/tcp")).Concat(await ListenersAsync("/proc/net/tcp6")).ToList();
 
         // When
         var stopped = await lab.StopByClosingStdinAsync();
@@ -80,8 +102,12 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
         lab.Ready.BlynkUrl.Should().Be($"http://127.0.0.1:{blynkPort}");
         devices.Should().Contain(lab.Ready.DeviceId);
         connected.Should().Be("0");
+        listeners.Where(l => l.Port == particlePort || l.Port == blynkPort).Select(l => l.Port).Distinct().Should().HaveCount(2);
+        listeners.Where(l => l.Port == particlePort || l.Port == blynkPort)
+            .Should().OnlyContain(l => l.Address == "0100007F", "a fixed port is bound on 127.0.0.1 only, as a free one is");
         stopped.Should().BeTrue("the lab stops when stdin closes");
         lab.ExitCode.Should().Be(0, lab.Log);
+        File.Delete(config);
     }
 
     private static int FreePort()

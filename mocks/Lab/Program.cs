@@ -1,55 +1,69 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using ParticleBlynk.Lab;
+using ParticleBlynk.LoopHost;
 
-// The standalone lab. stdout carries exactly one line, READY {json}; everything else goes to stderr.
+// The standalone lab. stdout carries exactly one line, READY {json}, printed only once every board that powers on at
+// start has booted, connected and registered its functions; everything else goes to stderr, tokens redacted.
 var stdout = Console.Out;
 Console.SetOut(Console.Error);
 
 string? configPath = null;
-var ports = new LabPorts();
+var options = new LoopHostOptions();
 var watchStdin = true;
 for (var i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-    switch (args[i])
+    int Port() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+        ? port
+        : throw new ArgumentException($"{args[i - 1]} needs a port number (0-65535).");
+    try
     {
-        case "--config":
-            configPath = Value();
-            break;
-        case "--port-particle":
-            ports = ports with { Particle = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) };
-            break;
-        case "--port-blynk":
-            ports = ports with { Blynk = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture) };
-            break;
-        case "--ignore-stdin":
-            watchStdin = false;
-            break;
-        case "-h" or "--help":
-            Console.Error.WriteLine("""
-                usage: ParticleBlynk.Lab [--config <file>] [--port-particle <n>] [--port-blynk <n>] [--ignore-stdin]
-                  --config          lab file (default: the demo lab, Lab/demo-lab.json; format in mocks/Lab/README.md)
-                  --port-particle   fixed 127.0.0.1 port for the Particle API (default: a free port)
-                  --port-blynk      fixed 127.0.0.1 port for the Blynk mock (default: a free port)
-                  --ignore-stdin    keep running when stdin closes (background runs); stop with SIGTERM or Ctrl-C
-                Prints one line "READY {json}" on stdout when up; logs to stderr. Stops when stdin closes, on SIGTERM or Ctrl-C.
-                """);
-            return 0;
-        default:
-            Console.Error.WriteLine($"Unknown argument '{args[i]}' (try --help).");
-            return 2;
+        switch (args[i])
+        {
+            case "--config":
+                configPath = Value();
+                break;
+            case "--port-particle":
+                options = options with { ParticlePort = Port() };
+                break;
+            case "--port-blynk":
+                options = options with { BlynkPort = Port() };
+                break;
+            case "--virtual-time":
+                options = options with { VirtualTime = true };
+                break;
+            case "--ignore-stdin":
+                watchStdin = false;
+                break;
+            case "-h" or "--help":
+                Console.Error.WriteLine("""
+                    usage: ParticleBlynk.Lab [--config <file>] [--port-particle <n>] [--port-blynk <n>] [--virtual-time] [--ignore-stdin]
+                      --config          lab file (default: the demo lab, Lab/demo-lab.json; format in mocks/Lab/README.md)
+                      --port-particle   127.0.0.1 port for the Particle API (default: a free port)
+                      --port-blynk      127.0.0.1 port for the Blynk mock (default: a free port)
+                      --virtual-time    run on virtual time: it moves only when a driver advances it (control API)
+                      --ignore-stdin    keep running when stdin closes (background runs, containers); stop with SIGTERM or Ctrl-C
+                    Prints one line "READY {json}" on stdout when every board is up; logs to stderr. Stops when stdin closes, on SIGTERM or Ctrl-C.
+                    """);
+                return 0;
+            default:
+                Console.Error.WriteLine($"Unknown argument '{args[i]}' (try --help).");
+                return 2;
+        }
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
     }
 }
-
-void Log(string line) => Console.Error.WriteLine(line);
 
 LabConfiguration configuration;
 try
 {
     configuration = LabConfiguration.Load(configPath ?? LabConfiguration.DemoFile);
 }
-catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or System.Text.Json.JsonException or UnauthorizedAccessException)
+catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"Cannot load the lab configuration: {ex.Message}");
     return 2;
@@ -59,13 +73,18 @@ var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuations
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult("SIGTERM"); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult("SIGINT"); });
 
-await using var lab = await StandaloneLab.StartAsync(configuration, ports, Log);
-foreach (var route in lab.Services.Hosts.Routes.OrderBy(r => r.Key, StringComparer.Ordinal))
+await using var lab = await LoopHost.StartAsync(configuration, options with { Log = line => Console.Error.WriteLine(line) });
+try
 {
-    Log($"host map: {route.Key} -> {route.Value}");
+    await lab.WhenReadyAsync();
+}
+catch (TimeoutException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
 }
 
-stdout.WriteLine(lab.ReadyLine());
+stdout.WriteLine(LoopHost.ReadyLine(lab.ReadyReport()));
 stdout.Flush();
 
 if (watchStdin)
@@ -82,12 +101,13 @@ if (watchStdin)
     });
 }
 
-var first = await Task.WhenAny(stop.Task, lab.Scheduler.Completion);
-if (first == lab.Scheduler.Completion && lab.Scheduler.Completion.Exception is { } failure)
+var boards = lab.Scheduler?.Completion ?? Task.Delay(Timeout.Infinite);
+var first = await Task.WhenAny(stop.Task, boards);
+if (first == boards && boards.Exception is { } failure)
 {
-    Log($"An emulated board failed: {failure.InnerException}");
+    Console.Error.WriteLine(lab.Secrets.Redact($"An emulated board failed: {failure.InnerException}"));
     return 1;
 }
 
-Log($"Stopping ({(first == stop.Task ? stop.Task.Result : "boards stopped")}).");
+Console.Error.WriteLine($"Stopping ({(first == stop.Task ? stop.Task.Result : "boards stopped")}).");
 return 0;

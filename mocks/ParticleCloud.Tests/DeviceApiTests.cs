@@ -166,7 +166,7 @@ public sealed class DeviceApiTests
                               "devices": [ { "id": "{{CloudFixture.DeviceId}}", "name": "boron_one", "platform": "Boron" } ] } ],
               "webhooks": [ {{Seed.BlynkWebhookJson}} ],
               "throttle": { "skippedEvents": "RetryAfter30sAnd1Min" },
-              "sseKeepAliveSeconds": 5
+              "sseKeepAlive": "00:00:05"
             }
             """;
         var path = Path.GetTempFileName();
@@ -183,5 +183,20 @@ public sealed class DeviceApiTests
         options.Accounts[0].Devices[0].Platform.Should().Be(Platforms.Boron);
         options.Throttle.SkippedEvents.Should().Be(SkippedEventPolicy.RetryAfter30sAnd1Min);
         options.SseKeepAlive.Should().Be(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void An_unknown_key_in_an_options_file_is_an_error_naming_the_key_where_it_is_and_the_file()
+    {
+        // Given a typo ("acessTokens") that would otherwise silently leave the account without tokens
+        var path = Path.GetTempFileName();
+        File.WriteAllText(path, """{ "accounts": [ { "username": "alice@example.com", "acessTokens": [] } ] }""");
+
+        // When
+        var load = () => ParticleCloudOptions.LoadFile(path);
+
+        // Then
+        load.Should().Throw<InvalidDataException>().WithMessage($"{path}: unknown key \"acessTokens\" at $.accounts[0]");
+        File.Delete(path);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Device;
 using ParticleBlynk.ParticleCloud.Tests.Support;
 using ParticleBlynk.Timeline;
@@ -117,7 +118,7 @@ public sealed class FunctionCallTests
         // Then
         status.Should().Be(400);
         body.Should().Be("""{"ok":false,"error":"Timed out."}""");
-        f.Services.Journal.Hops.Should().ContainSingle(h => h.Leg == Leg.L5 && h.Outcome == HopOutcome.Failed && h.Detail == "device offline");
+        f.Services.Journal.Hops.Should().ContainSingle(h => h.Kind == HopKind.FunctionCall && h.Outcome == HopOutcome.Failed && h.Reason == "device offline");
     }
 
     [Fact]
@@ -168,10 +169,12 @@ public sealed class FunctionCallTests
         f.Cloud.DeviceGateway.Publish(new DeviceEvent(CloudFixture.DeviceId, "blynk_https_get", "{}", PublishFlags.Private));
 
         // Then
-        f.Services.Journal.Hops.Select(h => (h.Leg, h.Outcome)).Should().Equal(
-            (Leg.L1, HopOutcome.Delivered), (Leg.L5, HopOutcome.Delivered), (Leg.L6, HopOutcome.Delivered), (Leg.L1, HopOutcome.Delivered));
-        f.Services.Journal.Hops[1].Detail.Should().Be("return_value 1");
-        f.Services.Journal.Hops[1].Duration.Should().Be(TimeSpan.FromMilliseconds(100));
+        f.Services.Journal.Hops.Select(h => (h.Leg, h.Kind, h.Outcome)).Should().Equal(
+            (Leg.L1, HopKind.Publish, HopOutcome.Delivered), (Leg.L5, HopKind.FunctionCall, HopOutcome.Delivered), (Leg.L5, HopKind.FunctionReturn, HopOutcome.Delivered),
+            (Leg.L6, HopKind.Echo, HopOutcome.Delivered), (Leg.L1, HopKind.Publish, HopOutcome.Delivered));
+        f.Services.Journal.Hops[2].Reason.Should().Be("return_value 1");
+        f.Services.Journal.Hops[2].ReturnValue.Should().Be(1);
+        f.Services.Journal.Hops[2].Duration.Should().Be(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
@@ -196,11 +199,12 @@ public sealed class FunctionCallTests
         // Then: the echo flag and the L5 hop are in place before loop() runs on, every time
         statuses.Should().AllBeEquivalentTo(200);
         var hops = f.Services.Journal.Hops;
-        hops.Select(h => (h.Leg, h.Outcome, h.Action)).Should().Equal(Enumerable.Range(0, 10).SelectMany(_ => new[]
+        hops.Select(h => (h.Leg, h.Kind, h.Outcome)).Should().Equal(Enumerable.Range(0, 10).SelectMany(_ => new[]
         {
-            (Leg.L5, HopOutcome.Delivered, "call blynk_led"), (Leg.L6, HopOutcome.Delivered, "publish blynk_https_get"),
+            (Leg.L5, HopKind.FunctionCall, HopOutcome.Delivered), (Leg.L5, HopKind.FunctionReturn, HopOutcome.Delivered), (Leg.L6, HopKind.Echo, HopOutcome.Delivered),
         }));
-        hops[1].At.Should().Be(hops[0].At + TimeSpan.FromMilliseconds(100));
+        hops[2].At.Should().Be(hops[0].At + TimeSpan.FromMilliseconds(100));
+        hops.Chunk(3).Should().OnlyContain(c => c.Select(h => h.Correlation).Distinct().Count() == 1, "call, return and echo are one chain");
     }
 
     [Fact]
@@ -218,7 +222,7 @@ public sealed class FunctionCallTests
         await f.SendAsync(f.Authorized(HttpMethod.Post, $"/v1/devices/{CloudFixture.DeviceId}/blynk_led", content: Json("""{"args":"bogus"}""")));
 
         // Then
-        f.Services.Journal.Hops.Select(h => h.Leg).Should().Equal(Leg.L5, Leg.L1);
+        f.Services.Journal.Hops.Select(h => h.Leg).Should().Equal(Leg.L5, Leg.L5, Leg.L1);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Device;
 using ParticleBlynk.ParticleCloud.Tests.Support;
 using ParticleBlynk.ParticleCloud.Webhooks;
@@ -218,9 +219,8 @@ public sealed class WebhookTests
 
         // Then
         f.Cloud.Events.Should().Contain(e => e.Name == "hook-error/blynk_https_get/0" && e.Data == "error status 400 from ny3.blynk.cloud");
-        f.Services.Journal.Hops.Should().ContainSingle(h => h.Leg == Leg.L2).Which.Should().Match<Hop>(h =>
-            h.Outcome == HopOutcome.Rejected && h.Detail == """400 {"error":{"message":"Invalid token."}}""");
-        f.Cloud.WebhookDeliveries.Single().StatusCode.Should().Be(400);
+        f.Services.Journal.Hops.Should().ContainSingle(h => h.Kind == HopKind.WebhookResponse).Which.Should().Match<Hop>(h =>
+            h.Outcome == HopOutcome.Rejected && h.Reason == """400 {"error":{"message":"Invalid token."}}""" && h.Http!.Status == 400);
     }
 
     [Fact]
@@ -250,7 +250,7 @@ public sealed class WebhookTests
 
         // Then
         f.Cloud.Events.Should().Contain(e => e.Name == "hook-error/blynk_https_get/0" && e.Data == "getaddrinfo ENOTFOUND fra1.blynk.cloud");
-        f.Services.Journal.Hops.Should().ContainSingle(h => h.Leg == Leg.L2).Which.Outcome.Should().Be(HopOutcome.Failed);
+        f.Services.Journal.Hops.Should().ContainSingle(h => h.Kind == HopKind.WebhookResponse).Which.Outcome.Should().Be(HopOutcome.Failed);
         target.LogEntries.Should().BeEmpty();
     }
 
@@ -268,7 +268,7 @@ public sealed class WebhookTests
         await PublishAsync(f, "e", "1");
 
         // Then
-        f.Services.Journal.Hops.Should().ContainSingle(h => h.Leg == Leg.L2).Which.Outcome.Should().Be(expected);
+        f.Services.Journal.Hops.Should().ContainSingle(h => h.Kind == HopKind.WebhookResponse).Which.Outcome.Should().Be(expected);
     }
 
     [Fact]
@@ -287,10 +287,11 @@ public sealed class WebhookTests
         await f.Clock.AdvanceAsync(TimeSpan.FromSeconds(25));
 
         // Then
-        var delivery = f.Cloud.WebhookDeliveries.Should().ContainSingle().Subject;
-        delivery.Outcome.Should().Be(HopOutcome.Failed);
-        delivery.ResponseBody.Should().StartWith("ETIMEDOUT");
-        (delivery.StartedAt + delivery.Duration - start).Should().Be(TimeSpan.FromSeconds(20));
+        var answer = f.Services.Journal.Hops.Should().ContainSingle(h => h.Kind == HopKind.WebhookResponse).Subject;
+        answer.Outcome.Should().Be(HopOutcome.TimedOut);
+        answer.Reason.Should().StartWith("ETIMEDOUT");
+        answer.Duration.Should().Be(TimeSpan.FromSeconds(20));
+        (answer.At - start).Should().Be(TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -311,7 +312,7 @@ public sealed class WebhookTests
 
         // Then
         target.LogEntries.Should().HaveCount(4, "the 4th event was skipped, the 5th came after the cooldown");
-        f.Cloud.WebhookDeliveries.Select(d => d.Outcome).Should().Equal(
+        f.Services.Journal.Hops.Where(h => h.Kind == HopKind.WebhookResponse).Select(h => h.Outcome).Should().Equal(
             HopOutcome.Rejected, HopOutcome.Rejected, HopOutcome.Rejected, HopOutcome.Throttled, HopOutcome.Rejected);
         f.Cloud.Events.Should().Contain(e => e.Name == "hook-error/e/0" && e.Data == WebhookEngine.SleepingMessage);
     }
@@ -336,7 +337,9 @@ public sealed class WebhookTests
         await f.Clock.AdvanceAsync(TimeSpan.FromMinutes(2));
 
         // Then: skipped at 0 s and 30 s (still sleeping), sent at 60 s (cooldown over)
-        f.Cloud.WebhookDeliveries.Skip(3).Select(d => (d.Attempt, d.Outcome)).Should().Equal(
-            (1, HopOutcome.Throttled), (2, HopOutcome.Throttled), (3, HopOutcome.Rejected));
+        var answers = f.Services.Journal.Hops.Where(h => h.Kind == HopKind.WebhookResponse).Skip(3).ToList();
+        answers.Select(h => h.Outcome).Should().Equal(HopOutcome.Throttled, HopOutcome.Throttled, HopOutcome.Rejected);
+        answers[1].Reason.Should().Contain("(retry 1 of 2)");
+        f.Services.Journal.Hops.Last(h => h.Kind == HopKind.WebhookRequest).Reason.Should().Be("(retry 2 of 2)");
     }
 }

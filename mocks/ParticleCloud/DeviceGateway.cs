@@ -1,5 +1,5 @@
 using ParticleBlynk.Device;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Loop;
 
 namespace ParticleBlynk.ParticleCloud;
 
@@ -29,25 +29,25 @@ internal sealed class DeviceGateway(ParticleCloudModel model) : IParticleCloudLi
 
     public bool Publish(DeviceEvent deviceEvent)
     {
+        var refused = new Hop
+        {
+            Kind = HopKind.PublishRefused, Source = $"device {deviceEvent.DeviceId}", Target = "Particle Cloud", DeviceId = deviceEvent.DeviceId,
+            EventName = deviceEvent.Name, Payload = deviceEvent.Data,
+        };
         if (model.Registry.ById(deviceEvent.DeviceId) is not { Session: not null } device)
         {
-            model.Services.Journal.Record(Leg.L1, $"device {deviceEvent.DeviceId}", "Particle Cloud", $"publish {deviceEvent.Name}", deviceEvent.Data,
-                HopOutcome.Rejected, "no cloud session: the device is not connected");
+            model.Services.Journal.Record(refused with { Outcome = HopOutcome.Rejected, Reason = "no cloud session: the device is not connected" });
             return false;
         }
 
-        // The LED echo: the first publish after a function call that returned 0/1 (P-BLYNK firmware flag).
-        var leg = device.EchoPending ? Leg.L6 : Leg.L1;
-        device.EchoPending = false;
         device.LastHeard = model.Services.Time.GetUtcNow();
         if (device.ForcedOffline)
         {
-            model.Services.Journal.Record(leg, $"device {device.Id}", "Particle Cloud", $"publish {deviceEvent.Name}", deviceEvent.Data,
-                HopOutcome.Failed, "device marked offline by the test: the cloud did not receive it");
+            model.Services.Journal.Record(refused with { Outcome = HopOutcome.Failed, Reason = "device marked offline by the test: the cloud did not receive it" });
             return false;
         }
 
-        model.Ingest(deviceEvent.Name, deviceEvent.Data, device.Id, deviceEvent.TtlSeconds, device.Owner, leg, $"device {device.Id}");
+        model.Ingest(deviceEvent.Name, deviceEvent.Data, device.Id, deviceEvent.TtlSeconds, device.Owner, $"device {device.Id}", device.Id);
         return true;
     }
 }

@@ -22,33 +22,46 @@ namespace ParticleBlynk.ParticleCloud;
 public sealed class ParticleCloud : IAsyncDisposable
 {
     private readonly ParticleCloudModel _model;
+    private readonly HarnessServices _services;
     private readonly ParticleApi _api;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly WireMockServer _server;
     private int _disposed;
 
-    private ParticleCloud(ParticleCloudOptions options, HarnessServices services)
+    private ParticleCloud(ParticleCloudOptions options, HarnessServices services, int port)
     {
+        _services = services;
         _model = new ParticleCloudModel(options, services);
         _api = new ParticleApi(_model, _shutdown.Token);
         DeviceGateway = new DeviceGateway(_model);
         var streams = new EventStreamEndpoint(_model, _shutdown.Token);
-        _server = LoopbackServer.Start(app => app.Use(async (HttpContext context, RequestDelegate next) =>
-        {
-            if (EventStreamEndpoint.Handles(context.Request))
+        _server = LoopbackServer.Start(
+            port,
+            app => app.Use(async (HttpContext context, RequestDelegate next) =>
             {
-                await streams.HandleAsync(context).ConfigureAwait(false);
-                return;
-            }
+                if (EventStreamEndpoint.Handles(context.Request))
+                {
+                    await streams.HandleAsync(context).ConfigureAwait(false);
+                    return;
+                }
 
-            await next(context).ConfigureAwait(false);
-        }));
+                await next(context).ConfigureAwait(false);
+            }),
+            work: services.Work);
         MapApi();
-        Url = new Uri(_server.Urls[0]);
+        Url = LoopbackServer.UrlOf(_server);
     }
 
-    /// <summary>Starts the mock on a free loopback port.</summary>
-    public static ParticleCloud Start(ParticleCloudOptions options, HarnessServices services) => new(options, services);
+    /// <summary>Validates <paramref name="options"/> and starts the mock on 127.0.0.1:<paramref name="port"/> (0: a free port).</summary>
+    public static Task<ParticleCloud> StartAsync(ParticleCloudOptions options, HarnessServices services, int port = 0) =>
+        Task.FromResult(new ParticleCloud(new ParticleCloudBuilder(options).Build(), services, port));
+
+    /// <summary>Routes api.particle.io to this mock in the harness host map.</summary>
+    public ParticleCloud MapHosts()
+    {
+        _services.Hosts.Map("api.particle.io", Url);
+        return this;
+    }
 
     /// <summary>Base URL, e.g. http://127.0.0.1:41234 (map api.particle.io to it in the host map).</summary>
     public Uri Url { get; }
@@ -63,9 +76,6 @@ public sealed class ParticleCloud : IAsyncDisposable
 
     /// <summary>Every event the cloud has seen, in order.</summary>
     public IReadOnlyList<ParticleEvent> Events => _model.Bus.Events;
-
-    /// <summary>Every webhook attempt and skip, in the order they finished.</summary>
-    public IReadOnlyList<WebhookDelivery> WebhookDeliveries => _model.Webhooks.Deliveries;
 
     public DeviceRegistry Devices => _model.Registry;
 
@@ -114,6 +124,13 @@ public sealed class ParticleCloud : IAsyncDisposable
             .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.NotFound).WithHeader("Content-Type", "application/json").WithBody("""{"ok":false,"error":"Not found"}"""));
     }
 
+    // The request headers a function-call hop keeps (what scenarios assert on: the Blynk webhook's Bearer token, its body type).
+    private static Dictionary<string, string> JournalledHeaders(IRequestMessage message) =>
+        (message.Headers ?? new Dictionary<string, WireMockList<string>>())
+            .Where(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
+                        || h.Key.Equals("User-Agent", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
+
     private async Task<IResponseMessage> HandleAsync(IRequestMessage message)
     {
         string? Header(string name) =>
@@ -126,7 +143,9 @@ public sealed class ParticleCloud : IAsyncDisposable
             Header("Content-Type"),
             message.BodyAsBytes ?? (message.Body is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : null),
             Header("Authorization"),
-            Header(WorkTracker.FlowHeader));
+            Header(WorkTracker.FlowHeader),
+            Header("Host"),
+            JournalledHeaders(message));
         var answer = await _api.HandleAsync(request).ConfigureAwait(false);
         return new ResponseMessage
         {

@@ -2,10 +2,14 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using ParticleBlynk.Device;
 using ParticleBlynk.ParticleCloud.Webhooks;
+using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.ParticleCloud;
 
-/// <summary>Immutable fluent builder of <see cref="ParticleCloudOptions"/>: every With… returns a new builder.</summary>
+/// <summary>
+/// Immutable fluent builder of <see cref="ParticleCloudOptions"/> (the same shape as the Blynk mock's): every With…
+/// returns a new builder; <see cref="Build"/> validates; <see cref="StartAsync"/> builds and starts the mock.
+/// </summary>
 public sealed partial class ParticleCloudBuilder
 {
     private readonly ParticleCloudOptions _options;
@@ -15,14 +19,16 @@ public sealed partial class ParticleCloudBuilder
     {
     }
 
-    private ParticleCloudBuilder(ParticleCloudOptions options) => _options = options;
+    public ParticleCloudBuilder(ParticleCloudOptions options) => _options = options;
+
+    public ParticleCloudOptions Options => _options;
 
     /// <summary>Adds an account (or more tokens to an existing one). Tokens: 40 lowercase hex (contracts.md §2.1).</summary>
     public ParticleCloudBuilder WithAccount(string username, params string[] accessTokens)
     {
         var existing = _options.Accounts.FirstOrDefault(a => a.Username == username);
         var accounts = existing is null
-            ? _options.Accounts.Add(new ParticleAccount(username, [.. accessTokens], []))
+            ? _options.Accounts.Add(new ParticleAccount { Username = username, AccessTokens = [.. accessTokens] })
             : _options.Accounts.Replace(existing, existing with { AccessTokens = existing.AccessTokens.AddRange(accessTokens) });
         return new(_options with { Accounts = accounts });
     }
@@ -37,7 +43,7 @@ public sealed partial class ParticleCloudBuilder
 
     /// <summary>Claims a device to <paramref name="username"/>: id, name, platform, product id (default: the platform id).</summary>
     public ParticleCloudBuilder WithDevice(string username, string id, string name, Platform platform, int? productId = null) =>
-        WithDevice(username, new ParticleDeviceDefinition(id, name, platform.Id, productId ?? platform.Id));
+        WithDevice(username, new ParticleDeviceDefinition { Id = id, Name = name, PlatformId = platform.Id, ProductId = productId });
 
     /// <summary>Adds a webhook from Particle's integration JSON as pasted in the console's custom template.</summary>
     /// <param name="integrationJson">The JSON, verbatim.</param>
@@ -76,6 +82,9 @@ public sealed partial class ParticleCloudBuilder
 
     /// <summary>Whether a device that connects without being configured is claimed to the first account (default true).</summary>
     public ParticleCloudBuilder WithClaimUnknownDevices(bool enabled) => new(_options with { ClaimUnknownDevices = enabled });
+
+    /// <summary>Builds and starts the mock on 127.0.0.1:<paramref name="port"/> (0: a free port).</summary>
+    public Task<ParticleCloud> StartAsync(HarnessServices services, int port = 0) => ParticleCloud.StartAsync(Build(), services, port);
 
     /// <summary>Validates and returns the options.</summary>
     public ParticleCloudOptions Build()

@@ -1,33 +1,55 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ParticleBlynk.Device;
 using ParticleBlynk.ParticleCloud.Webhooks;
+using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.ParticleCloud;
 
 /// <summary>A device claimed to an account (contracts.md §2.1: 24-hex id).</summary>
-/// <param name="Id">24 lowercase hex characters.</param>
-/// <param name="Name">Device name; the API accepts it in place of the id.</param>
-/// <param name="PlatformId">PLATFORM_ID (contracts.md §4).</param>
-/// <param name="ProductId">Product id shown by GET /v1/devices (particle list reads the device type from it).</param>
-/// <param name="SystemFirmwareVersion">Device OS version; sets the function-argument limit (contracts.md §1.1).</param>
-public sealed record ParticleDeviceDefinition(
-    string Id,
-    string Name,
-    int PlatformId,
-    int ProductId,
-    string SystemFirmwareVersion = "6.2.0",
-    string? SerialNumber = null,
-    string? Notes = null)
+public sealed record ParticleDeviceDefinition
 {
+    /// <summary>24 lowercase hex characters.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Device name; the API accepts it in place of the id.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>PLATFORM_ID (contracts.md §4); the configuration file may name the platform ("Boron").</summary>
+    [JsonPropertyName("platform")]
+    [JsonConverter(typeof(PlatformIdJsonConverter))]
+    public required int PlatformId { get; init; }
+
+    /// <summary>Product id shown by GET /v1/devices (particle list reads the device type from it); default the platform id.</summary>
+    public int? ProductId { get; init; }
+
+    /// <summary>Device OS version; sets the function-argument limit (contracts.md §1.1).</summary>
+    public string SystemFirmwareVersion { get; init; } = "6.2.0";
+
+    public string? SerialNumber { get; init; }
+
+    public string? Notes { get; init; }
+
+    [JsonIgnore]
     public Platform Platform => Platforms.ById(PlatformId);
+
+    [JsonIgnore]
+    public int EffectiveProductId => ProductId ?? PlatformId;
 }
 
 /// <summary>A Particle account: who owns which devices and which access tokens speak for it.</summary>
-public sealed record ParticleAccount(string Username, ImmutableArray<string> AccessTokens, ImmutableArray<ParticleDeviceDefinition> Devices);
+public sealed record ParticleAccount
+{
+    public required string Username { get; init; }
 
-/// <summary>A webhook (Particle integration JSON, verbatim) and the account that owns it.</summary>
+    public ImmutableArray<string> AccessTokens { get; init; } = [];
+
+    public ImmutableArray<ParticleDeviceDefinition> Devices { get; init; } = [];
+}
+
+/// <summary>A webhook (Particle integration JSON, verbatim) and the account that owns it ("" = the first account).</summary>
 public sealed record WebhookRegistration(string Owner, WebhookDefinition Definition);
 
 /// <summary>How a failed or impossible function call is answered.</summary>
@@ -38,23 +60,23 @@ public sealed record WebhookRegistration(string Owner, WebhookDefinition Definit
 /// <param name="TimeoutBody">Body for that timeout.</param>
 /// <param name="ArgumentTooLongStatus">Status for an argument over the platform limit. UNCONFIRMED: default 400.</param>
 /// <param name="ArgumentTooLongBody">Body for it. UNCONFIRMED.</param>
-public sealed record FunctionCallBehaviour(
-    TimeSpan Timeout,
-    int OfflineStatus,
-    string OfflineBody,
-    int TimeoutStatus,
-    string TimeoutBody,
-    int ArgumentTooLongStatus,
-    string ArgumentTooLongBody)
+public sealed record FunctionCallBehaviour
 {
-    public static FunctionCallBehaviour Default { get; } = new(
-        TimeSpan.FromSeconds(30),
-        400,
-        """{"ok":false,"error":"Timed out."}""",
-        400,
-        """{"ok":false,"error":"Timed out."}""",
-        400,
-        """{"ok":false,"error":"Argument too long"}""");
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int OfflineStatus { get; init; } = 400;
+
+    public string OfflineBody { get; init; } = """{"ok":false,"error":"Timed out."}""";
+
+    public int TimeoutStatus { get; init; } = 400;
+
+    public string TimeoutBody { get; init; } = """{"ok":false,"error":"Timed out."}""";
+
+    public int ArgumentTooLongStatus { get; init; } = 400;
+
+    public string ArgumentTooLongBody { get; init; } = """{"ok":false,"error":"Argument too long"}""";
+
+    public static FunctionCallBehaviour Default { get; } = new();
 }
 
 /// <summary>What Particle does with events it skipped while a target host was "sleeping". UNCONFIRMED (contracts.md §3.4).</summary>
@@ -75,9 +97,17 @@ public enum SkippedEventPolicy
 /// <param name="MinimumErrors">Errors needed in the window before the host sleeps (so one failure alone does not). Default 3.</param>
 /// <param name="Cooldown">Time without a new error after which the host is tried again. Default 5 s.</param>
 /// <param name="SkippedEvents">What becomes of skipped events. Default <see cref="SkippedEventPolicy.Discard"/>.</param>
-public sealed record WebhookThrottlePolicy(TimeSpan Window, int MinimumErrors, TimeSpan Cooldown, SkippedEventPolicy SkippedEvents)
+public sealed record WebhookThrottlePolicy
 {
-    public static WebhookThrottlePolicy Default { get; } = new(TimeSpan.FromSeconds(60), 3, TimeSpan.FromSeconds(5), SkippedEventPolicy.Discard);
+    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
+
+    public int MinimumErrors { get; init; } = 3;
+
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(5);
+
+    public SkippedEventPolicy SkippedEvents { get; init; } = SkippedEventPolicy.Discard;
+
+    public static WebhookThrottlePolicy Default { get; } = new();
 
     /// <summary>No throttling at all (for tests that count raw deliveries).</summary>
     public static WebhookThrottlePolicy Off { get; } = Default with { MinimumErrors = int.MaxValue };
@@ -104,135 +134,116 @@ public enum HtmlEscaping
 }
 
 /// <summary>
-/// Immutable configuration of the Particle Cloud mock. Build it with <see cref="ParticleCloudBuilder"/>, or load it
-/// from a JSON file with <see cref="FromJson"/> (the standalone lab); webhooks stay Particle's own JSON, verbatim.
+/// Immutable configuration of the Particle Cloud mock. Build it with <see cref="ParticleCloudBuilder"/>, or read it from
+/// a configuration file (<see cref="FromJson"/>, the lab's "particle" section); webhooks stay Particle's own JSON, verbatim.
 /// </summary>
-public sealed record ParticleCloudOptions(
-    ImmutableArray<ParticleAccount> Accounts,
-    ImmutableArray<WebhookRegistration> Webhooks,
-    FunctionCallBehaviour FunctionCalls,
-    WebhookThrottlePolicy Throttle,
-    JsonNumberRendering NumberRendering,
-    HtmlEscaping Escaping,
-    TimeSpan SseKeepAlive,
-    bool HookEventsOnDeviceStream,
-    string ApiPublishCoreId,
-    bool ClaimUnknownDevices)
+public sealed record ParticleCloudOptions
 {
-    public static ParticleCloudOptions Empty { get; } = new(
-        [],
-        [],
-        FunctionCallBehaviour.Default,
-        WebhookThrottlePolicy.Default,
-        JsonNumberRendering.JavaScript,
-        HtmlEscaping.ParticleDocs,
-        TimeSpan.FromSeconds(10),
-        HookEventsOnDeviceStream: false,
-        ApiPublishCoreId: "api",
-        ClaimUnknownDevices: true);
+    public ImmutableArray<ParticleAccount> Accounts { get; init; } = [];
 
-    public static ParticleCloudOptions LoadFile(string path) => FromJson(File.ReadAllText(path));
+    /// <summary>Each entry: Particle's integration JSON itself; {"owner", "integration"}; or {"owner", "integrationFile"} (path relative to the file).</summary>
+    public ImmutableArray<WebhookRegistration> Webhooks { get; init; } = [];
 
-    /// <summary>
-    /// Reads the lab configuration:
-    /// <c>{"accounts":[{"username":…,"accessTokens":[…],"devices":[{"id","name","platform","productId"}]}],
-    /// "webhooks":[ &lt;Particle integration JSON&gt; | {"owner":…,"integration":&lt;JSON&gt;} ],
-    /// "functionCalls":{"timeoutSeconds","offlineStatus","offlineBody","timeoutStatus","timeoutBody"},
-    /// "throttle":{"windowSeconds","minimumErrors","cooldownSeconds","skippedEvents":"Discard|RetryAfter30sAnd1Min"},
-    /// "numberRendering":"JavaScript|Verbatim","escaping":"ParticleDocs|MustacheJs","sseKeepAliveSeconds":10,
-    /// "hookEventsOnDeviceStream":false,"apiPublishCoreId":"api"}</c>. Validated like <see cref="ParticleCloudBuilder.Build"/>.
-    /// </summary>
-    public static ParticleCloudOptions FromJson(string json)
+    public FunctionCallBehaviour FunctionCalls { get; init; } = FunctionCallBehaviour.Default;
+
+    public WebhookThrottlePolicy Throttle { get; init; } = WebhookThrottlePolicy.Default;
+
+    public JsonNumberRendering NumberRendering { get; init; } = JsonNumberRendering.JavaScript;
+
+    public HtmlEscaping Escaping { get; init; } = HtmlEscaping.ParticleDocs;
+
+    /// <summary>Wall-clock period of the SSE keep-alive comment (particle-api-js drops a stream silent for 15 s).</summary>
+    public TimeSpan SseKeepAlive { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Also show hook-sent/response/error on /v1/devices/{id}/events (UNCONFIRMED; default off, contracts.md §3.4).</summary>
+    public bool HookEventsOnDeviceStream { get; init; }
+
+    /// <summary>coreid of events published through POST /v1/devices/events (UNCONFIRMED; default "api").</summary>
+    public string ApiPublishCoreId { get; init; } = "api";
+
+    /// <summary>Whether a device that connects without being configured is claimed to the first account.</summary>
+    public bool ClaimUnknownDevices { get; init; } = true;
+
+    public static ParticleCloudOptions Empty { get; } = new();
+
+    /// <summary>The converters a configuration file needs: verbatim webhooks (files relative to <paramref name="baseDirectory"/>).</summary>
+    public static IEnumerable<System.Text.Json.Serialization.JsonConverter> JsonConverters(string baseDirectory) => [new WebhookRegistrationJsonConverter(baseDirectory)];
+
+    /// <summary>Reads options from JSON (validated as <see cref="ParticleCloudBuilder.Build"/> does); errors name <paramref name="source"/>.</summary>
+    public static ParticleCloudOptions FromJson(string json, string source = "particle options", string? baseDirectory = null) =>
+        new ParticleCloudBuilder(ConfigJson.Read<ParticleCloudOptions>(json, source, ConfigJson.Options(JsonConverters(baseDirectory ?? Environment.CurrentDirectory)))).Build();
+
+    public static ParticleCloudOptions LoadFile(string path)
     {
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        var root = document.RootElement;
-        var builder = new ParticleCloudBuilder();
-        if (root.TryGetProperty("accounts", out var accounts))
-        {
-            foreach (var account in accounts.EnumerateArray())
-            {
-                var username = account.GetProperty("username").GetString()!;
-                var tokens = account.TryGetProperty("accessTokens", out var t) ? t.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
-                builder = builder.WithAccount(username, tokens);
-                if (account.TryGetProperty("devices", out var devices))
-                {
-                    foreach (var device in devices.EnumerateArray())
-                    {
-                        var platform = device.GetProperty("platform");
-                        var platformId = platform.ValueKind == JsonValueKind.Number ? platform.GetInt32() : Platforms.Parse(platform.GetString()!).Id;
-                        builder = builder.WithDevice(
-                            username,
-                            new ParticleDeviceDefinition(
-                                device.GetProperty("id").GetString()!,
-                                device.GetProperty("name").GetString()!,
-                                platformId,
-                                device.TryGetProperty("productId", out var p) ? p.GetInt32() : platformId,
-                                device.TryGetProperty("systemFirmwareVersion", out var v) ? v.GetString()! : "6.2.0"));
-                    }
-                }
-            }
-        }
-
-        if (root.TryGetProperty("webhooks", out var webhooks))
-        {
-            foreach (var hook in webhooks.EnumerateArray())
-            {
-                builder = hook.TryGetProperty("integration", out var integration)
-                    ? builder.WithWebhook(integration.GetRawText(), hook.TryGetProperty("owner", out var o) ? o.GetString() : null)
-                    : builder.WithWebhook(hook.GetRawText());
-            }
-        }
-
-        if (root.TryGetProperty("functionCalls", out var calls))
-        {
-            var f = FunctionCallBehaviour.Default;
-            builder = builder.WithFunctionCalls(f with
-            {
-                Timeout = calls.TryGetProperty("timeoutSeconds", out var ts) ? TimeSpan.FromSeconds(ts.GetDouble()) : f.Timeout,
-                OfflineStatus = calls.TryGetProperty("offlineStatus", out var os) ? os.GetInt32() : f.OfflineStatus,
-                OfflineBody = calls.TryGetProperty("offlineBody", out var ob) ? ob.GetString()! : f.OfflineBody,
-                TimeoutStatus = calls.TryGetProperty("timeoutStatus", out var tst) ? tst.GetInt32() : f.TimeoutStatus,
-                TimeoutBody = calls.TryGetProperty("timeoutBody", out var tb) ? tb.GetString()! : f.TimeoutBody,
-            });
-        }
-
-        if (root.TryGetProperty("throttle", out var throttle))
-        {
-            var d = WebhookThrottlePolicy.Default;
-            builder = builder.WithThrottle(new WebhookThrottlePolicy(
-                throttle.TryGetProperty("windowSeconds", out var w) ? TimeSpan.FromSeconds(w.GetDouble()) : d.Window,
-                throttle.TryGetProperty("minimumErrors", out var m) ? m.GetInt32() : d.MinimumErrors,
-                throttle.TryGetProperty("cooldownSeconds", out var c) ? TimeSpan.FromSeconds(c.GetDouble()) : d.Cooldown,
-                throttle.TryGetProperty("skippedEvents", out var s) ? Enum.Parse<SkippedEventPolicy>(s.GetString()!, ignoreCase: true) : d.SkippedEvents));
-        }
-
-        if (root.TryGetProperty("numberRendering", out var nr))
-        {
-            builder = builder.WithNumberRendering(Enum.Parse<JsonNumberRendering>(nr.GetString()!, ignoreCase: true));
-        }
-
-        if (root.TryGetProperty("escaping", out var esc))
-        {
-            builder = builder.WithHtmlEscaping(Enum.Parse<HtmlEscaping>(esc.GetString()!, ignoreCase: true));
-        }
-
-        if (root.TryGetProperty("sseKeepAliveSeconds", out var ka))
-        {
-            builder = builder.WithSseKeepAlive(TimeSpan.FromSeconds(ka.GetDouble()));
-        }
-
-        if (root.TryGetProperty("hookEventsOnDeviceStream", out var h))
-        {
-            builder = builder.WithHookEventsOnDeviceStream(h.GetBoolean());
-        }
-
-        if (root.TryGetProperty("apiPublishCoreId", out var core))
-        {
-            builder = builder.WithApiPublishCoreId(core.GetString()!);
-        }
-
-        return builder.Build();
+        var full = Path.GetFullPath(path);
+        return FromJson(File.ReadAllText(full), full, Path.GetDirectoryName(full));
     }
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>A platform given by PLATFORM_ID or by name ("Boron", "Photon 2").</summary>
+public sealed class PlatformIdJsonConverter : JsonConverter<int>
+{
+    public override int Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        try
+        {
+            return reader.TokenType switch
+            {
+                JsonTokenType.Number => Platforms.ById(reader.GetInt32()).Id,
+                JsonTokenType.String => Platforms.Parse(reader.GetString()!).Id,
+                _ => throw new JsonException("A platform is a PLATFORM_ID or a name such as \"Boron\"."),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JsonException(ex.Message, ex);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
+}
+
+/// <summary>
+/// A webhook entry of a configuration file, kept verbatim: Particle's integration JSON as written, {"owner", "integration"},
+/// or {"owner", "integrationFile"} whose file text is parsed as it is.
+/// </summary>
+public sealed class WebhookRegistrationJsonConverter(string baseDirectory) : JsonConverter<WebhookRegistration>
+{
+    public override WebhookRegistration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("A webhook is an object: Particle's integration JSON, or {\"owner\", \"integration\" | \"integrationFile\"}.");
+        }
+
+        var owner = root.TryGetProperty("owner", out var o) ? o.GetString() ?? "" : "";
+        if (root.TryGetProperty("integrationFile", out var file))
+        {
+            var path = Path.GetFullPath(Path.Combine(baseDirectory, file.GetString() ?? ""));
+            return new WebhookRegistration(owner, WebhookDefinition.Parse(File.ReadAllText(path)));
+        }
+
+        if (root.TryGetProperty("integration", out var integration))
+        {
+            return new WebhookRegistration(owner, WebhookDefinition.Parse(integration.GetRawText()));
+        }
+
+        return new WebhookRegistration("", WebhookDefinition.Parse(root.GetRawText()));
+    }
+
+    public override void Write(Utf8JsonWriter writer, WebhookRegistration value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(value);
+        writer.WriteStartObject();
+        writer.WriteString("owner", value.Owner);
+        writer.WritePropertyName("integration");
+        using var definition = JsonDocument.Parse(value.Definition.RawJson, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        definition.WriteTo(writer);
+        writer.WriteEndObject();
+    }
 }

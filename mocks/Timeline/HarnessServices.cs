@@ -1,3 +1,5 @@
+using ParticleBlynk.Loop;
+
 namespace ParticleBlynk.Timeline;
 
 /// <summary>
@@ -6,14 +8,14 @@ namespace ParticleBlynk.Timeline;
 /// </summary>
 public sealed record HarnessServices(TimeProvider Time, WorkTracker Work, Journal Journal, HostMap Hosts)
 {
-    /// <summary>Services on a virtual clock (scenarios, CI).</summary>
-    public static HarnessServices Virtual(HarnessClock clock) =>
-        new(clock.Time, clock.Work, new Journal(clock.Time), new HostMap());
+    /// <summary>Services on a virtual clock (scenarios, CI, a lab with --virtual-time).</summary>
+    public static HarnessServices Virtual(HarnessClock clock, int journalCapacity = Journal.DefaultCapacity) =>
+        new(clock.Time, clock.Work, new Journal(clock.Time, journalCapacity), new HostMap());
 
     /// <summary>Services on wall-clock time (the standalone lab, hardware runs).</summary>
-    public static HarnessServices RealTime()
+    public static HarnessServices RealTime(int journalCapacity = Journal.DefaultCapacity)
     {
         var time = TimeProvider.System;
-        return new HarnessServices(time, new WorkTracker(time), new Journal(time), new HostMap());
+        return new HarnessServices(time, new WorkTracker(time), new Journal(time, journalCapacity), new HostMap());
     }
 }

@@ -13,10 +13,12 @@ namespace ParticleBlynk.Timeline;
 public sealed class WorkTracker
 {
     /// <summary>Header that carries the calling flow's id from one mock to the other.</summary>
-    public const string FlowHeader = "X-Harness-Flow";
+    public const string FlowHeader = ParticleBlynk.Loop.HarnessHeaders.Flow;
 
     private readonly object _gate = new();
-    private readonly Dictionary<long, Flow> _flows = [];
+    private readonly Dictionary<string, Flow> _flows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
+    private readonly Queue<string> _arrivedOrder = new();
     private readonly AsyncLocal<Flow?> _current = new();
     private readonly List<Exception> _faults = [];
     private readonly TimeProvider _time;
@@ -39,7 +41,53 @@ public sealed class WorkTracker
     }
 
     /// <summary>The id of the flow the caller runs in, for <see cref="FlowHeader"/>; null outside any flow.</summary>
-    public string? CurrentFlowId => _current.Value?.Id.ToString(CultureInfo.InvariantCulture);
+    public string? CurrentFlowId => _current.Value?.Id;
+
+    /// <summary>Whether <paramref name="flowId"/> is a flow that is running now.</summary>
+    public bool IsLive(string flowId)
+    {
+        lock (_gate)
+        {
+            return _flows.ContainsKey(flowId);
+        }
+    }
+
+    /// <summary>
+    /// Runs a request that names a harness flow of another process (its X-Harness-Flow id) as that flow: busy until it
+    /// parks or ends, so a clock driven from outside waits for it. Its arrival is signalled (<see cref="WhenArrivedAsync"/>).
+    /// </summary>
+    public Task RunExternal(string flowId, string name, Func<Task> work)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(flowId);
+        var flow = Begin($"{name} (flow {flowId})", flowId);
+        Arrived(flowId);
+        var completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = ExecuteAsync(flow, name, () => AsUnit(work), recordFault: false, completion);
+        return completion.Task;
+    }
+
+    /// <summary>
+    /// Completes once a request carrying flow id <paramref name="flowId"/> has arrived (<see cref="RunExternal"/>), so a
+    /// driver in another process can send a request and then advance time without racing it. Wall-clock bounded.
+    /// </summary>
+    public async Task WhenArrivedAsync(string flowId, TimeSpan watchdog)
+    {
+        Task arrived;
+        lock (_gate)
+        {
+            arrived = Arrival(flowId).Task;
+        }
+
+        try
+        {
+            await arrived.WaitAsync(watchdog).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                $"No request with {FlowHeader}: {flowId} arrived within {watchdog.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s of wall time.");
+        }
+    }
 
     /// <summary>Starts a flow nobody awaits; an exception it throws is rethrown by the next settle.</summary>
     public void Start(string name, Func<Task> work) => _ = RunFlow(name, () => AsUnit(work), recordFault: true);
@@ -174,7 +222,7 @@ public sealed class WorkTracker
         lock (_gate)
         {
             var text = new StringBuilder();
-            foreach (var flow in _flows.Values.OrderBy(f => f.Id))
+            foreach (var flow in _flows.Values.OrderBy(f => f.Id, StringComparer.Ordinal))
             {
                 text.Append(CultureInfo.InvariantCulture, $"  #{flow.Id} {flow.Name}: ")
                     .AppendLine(flow.Parks > 0 ? $"parked ({flow.ParkedFor})" : "busy");
@@ -186,7 +234,7 @@ public sealed class WorkTracker
 
     private Task<T> RunFlow<T>(string name, Func<Task<T>> work, bool recordFault)
     {
-        var flow = Begin(name);
+        var flow = Begin(name, null);
         var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = ExecuteAsync(flow, name, work, recordFault, completion);
         return completion.Task;
@@ -232,15 +280,44 @@ public sealed class WorkTracker
         return true;
     }
 
-    private Flow Begin(string name)
+    private Flow Begin(string name, string? externalId)
     {
         lock (_gate)
         {
-            var flow = new Flow(++_nextId, name);
-            _flows.Add(flow.Id, flow);
+            var flow = new Flow(externalId ?? (++_nextId).ToString(CultureInfo.InvariantCulture), name);
+            if (!_flows.TryAdd(flow.Id, flow))
+            {
+                throw new InvalidOperationException($"Harness flow {flow.Id} is already running.");
+            }
+
             _busy++;
             return flow;
         }
+    }
+
+    private void Arrived(string flowId)
+    {
+        lock (_gate)
+        {
+            Arrival(flowId).TrySetResult();
+        }
+    }
+
+    // Arrivals are remembered for the last 1,000 external flows: a driver asks about a request it has just sent.
+    private TaskCompletionSource Arrival(string flowId)
+    {
+        if (!_arrivals.TryGetValue(flowId, out var arrival))
+        {
+            arrival = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _arrivals[flowId] = arrival;
+            _arrivedOrder.Enqueue(flowId);
+            if (_arrivedOrder.Count > 1000)
+            {
+                _arrivals.Remove(_arrivedOrder.Dequeue());
+            }
+        }
+
+        return arrival;
     }
 
     private void End(Flow flow) => Change(flow, f =>
@@ -251,14 +328,9 @@ public sealed class WorkTracker
 
     private Flow? Find(string flowId)
     {
-        if (!long.TryParse(flowId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-        {
-            return null;
-        }
-
         lock (_gate)
         {
-            return _flows.GetValueOrDefault(id);
+            return _flows.GetValueOrDefault(flowId);
         }
     }
 
@@ -292,9 +364,9 @@ public sealed class WorkTracker
         throw faults.Length == 1 ? faults[0] : new AggregateException("Harness flows failed.", faults);
     }
 
-    private sealed class Flow(long id, string name)
+    private sealed class Flow(string id, string name)
     {
-        public long Id { get; } = id;
+        public string Id { get; } = id;
 
         public string Name { get; } = name;
 

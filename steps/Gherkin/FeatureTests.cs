@@ -136,9 +136,9 @@ public sealed class DocumentOrderTestCaseOrderer : ITestCaseOrderer
 /// </summary>
 public abstract class ReqnrollTestRun(Assembly testAssembly) : IAsyncLifetime
 {
-    public async ValueTask InitializeAsync() => await TestRunnerManager.OnTestRunStartAsync(testAssembly);
+    public virtual async ValueTask InitializeAsync() => await TestRunnerManager.OnTestRunStartAsync(testAssembly);
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await TestRunnerManager.OnTestRunEndAsync(testAssembly);
         GC.SuppressFinalize(this);

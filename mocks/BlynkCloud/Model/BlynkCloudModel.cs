@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.BlynkCloud;
@@ -124,7 +125,12 @@ internal sealed class BlynkCloudModel
             ds.Write(stored, Now);
         }
 
-        _services.Journal.Record(Leg.L3, "Blynk app/dashboard", $"Blynk device {device.Device.Id}", $"switch {BlynkPins.Name(update.Datastream.PinNumber)}", $"{BlynkPins.Name(update.Datastream.PinNumber)}={update.NewValue}", HopOutcome.Delivered, "app-side datastream update");
+        var pinName = BlynkPins.Name(update.Datastream.PinNumber);
+        _services.Journal.Record(new Hop
+        {
+            Kind = HopKind.DatastreamWrite, Source = Hop.BlynkApp, Target = $"Blynk device {device.Device.Id}", Pin = pinName,
+            Payload = $"{pinName}={update.NewValue}", Reason = "app-side datastream update",
+        });
         _onUpdated([update]);
         return update.NewValue;
     }
@@ -166,13 +172,21 @@ internal sealed class BlynkCloudModel
 
         if (endpoint is "batch/update" or "update")
         {
-            var detail = response.Status switch
+            var reason = response.Status switch
             {
-                200 => updates.Count == 0 ? "200, nothing changed" : "200, stored " + string.Join(", ", updates.Select(u => $"{BlynkPins.Name(u.Datastream.PinNumber)}={u.NewValue}")),
-                308 => "308 wrong region → " + response.Location,
-                _ => $"{response.Status} {ErrorMessage(response)}",
+                200 => updates.Count == 0 ? "nothing changed" : "stored " + string.Join(", ", updates.Select(u => $"{BlynkPins.Name(u.Datastream.PinNumber)}={u.NewValue}")),
+                308 => "wrong region",
+                _ => ErrorMessage(response),
             };
-            _services.Journal.Record(Leg.L3, "HTTPS API client", request.Host, "GET " + request.Path, request.RawQuery, response.Status == 200 ? HopOutcome.Delivered : HopOutcome.Rejected, detail);
+            _services.Journal.Record(new Hop
+            {
+                Kind = HopKind.DatastreamWrite, Source = "HTTPS API client", Target = request.Host, Payload = request.RawQuery,
+                Outcome = response.Status == 200 ? HopOutcome.Delivered : HopOutcome.Rejected, Reason = reason,
+                Http = new HttpExchange("GET", $"https://{request.Host}{request.PathAndQuery}")
+                {
+                    Status = response.Status, Location = response.Location, ResponseBody = response.Body,
+                },
+            });
         }
 
         if (updates.Count > 0)

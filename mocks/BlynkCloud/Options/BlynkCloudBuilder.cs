@@ -3,7 +3,10 @@ using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.BlynkCloud;
 
-/// <summary>Immutable fluent builder of <see cref="BlynkCloudOptions"/>: every With… returns a new builder; Build validates.</summary>
+/// <summary>
+/// Immutable fluent builder of <see cref="BlynkCloudOptions"/> (the same shape as the Particle mock's): every With…
+/// returns a new builder; <see cref="Build"/> validates; <see cref="StartAsync"/> builds and starts the mock.
+/// </summary>
 public sealed partial record BlynkCloudBuilder
 {
     /// <summary>The Blueprint's template id (P-BLYNK "Connect a Particle Device").</summary>
@@ -101,8 +104,8 @@ public sealed partial record BlynkCloudBuilder
         return Options;
     }
 
-    /// <summary>Builds and starts the mock.</summary>
-    public Task<BlynkCloud> StartAsync(HarnessServices services) => BlynkCloud.StartAsync(Build(), services);
+    /// <summary>Builds and starts the mock on 127.0.0.1:<paramref name="port"/> (0: a free port).</summary>
+    public Task<BlynkCloud> StartAsync(HarnessServices services, int port = 0) => BlynkCloud.StartAsync(Build(), services, port);
 
     public static void Validate(BlynkCloudOptions options)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.BlynkCloud;
 
@@ -236,19 +237,22 @@ public sealed record BlynkCloudOptions
 
     public BlynkBehaviour Behaviour { get; init; } = new();
 
-    /// <summary>JSON settings for config files: camelCase, enums as strings, comments and trailing commas allowed.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    /// <summary>The harness's configuration-file settings (<see cref="ConfigJson"/>): unknown keys are errors.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = ConfigJson.Options();
+
+    /// <summary>Reads options from JSON (validated as <see cref="BlynkCloudBuilder.Build"/> does); errors name <paramref name="source"/>.</summary>
+    public static BlynkCloudOptions FromJson(string json, string source = "blynk options")
     {
-        Converters = { new JsonStringEnumConverter() },
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        WriteIndented = true,
-    };
+        var options = ConfigJson.Read<BlynkCloudOptions>(json, source, JsonOptions);
+        BlynkCloudBuilder.Validate(options);
+        return options;
+    }
 
-    public static BlynkCloudOptions FromJson(string json) =>
-        JsonSerializer.Deserialize<BlynkCloudOptions>(json, JsonOptions) ?? throw new InvalidDataException("Empty Blynk configuration.");
-
-    public static BlynkCloudOptions Load(string path) => FromJson(File.ReadAllText(path));
+    public static BlynkCloudOptions Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return FromJson(File.ReadAllText(full), full);
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 }

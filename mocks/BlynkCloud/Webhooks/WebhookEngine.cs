@@ -1,57 +1,24 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.BlynkCloud;
 
-/// <summary>What became of one webhook execution.</summary>
-public enum WebhookDeliveryOutcome
-{
-    /// <summary>Sent and answered 2xx.</summary>
-    Succeeded,
-
-    /// <summary>Sent; non-2xx, timeout or unreachable (counts toward the failure notification).</summary>
-    Failed,
-
-    /// <summary>Not sent: the per-webhook quota was used up inside the window (dropped, never queued).</summary>
-    DroppedByQuota,
-}
-
-/// <summary>One entry of the webhook log (Blynk shows Status OK/Failed with the response code).</summary>
-public sealed record WebhookDelivery(
-    string Webhook,
-    DateTimeOffset At,
-    int DeviceId,
-    string Pin,
-    string Value,
-    WebhookDeliveryOutcome Outcome,
-    string Method,
-    string Url,
-    string? RequestBody,
-    int? StatusCode,
-    string? ResponseBody,
-    string? Error,
-    TimeSpan? Duration);
-
-/// <summary>"Send failure email after N failures": recorded when a webhook's consecutive failures reach its threshold.</summary>
-public sealed record WebhookFailureNotification(string Webhook, DateTimeOffset At, int Failures);
-
 /// <summary>
-/// Runs "Device Datastream Update" webhooks: trigger, per-webhook quota on the harness clock, rendering and
-/// delivery through the harness host map, each delivery a harness flow journalled as L4.
+/// Runs "Device Datastream Update" webhooks: trigger, per-webhook quota on the harness clock, rendering, and delivery
+/// through the delivery core both clouds share. Each execution is one journal hop (L4) recorded when it is sent — or
+/// dropped by the quota — and completed in place with the answer, so the function call and echo it causes read after it.
 /// </summary>
 internal sealed class WebhookEngine : IDisposable
 {
-    private const int MaxResponseChars = 16 * 1024;
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly BlynkCloudOptions _options;
     private readonly HarnessServices _services;
-    private readonly HttpClient _client;
+    private readonly OutboundDelivery _delivery;
     private readonly Dictionary<string, Queue<DateTimeOffset>> _executions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _consecutiveFailures = new(StringComparer.Ordinal);
-    private readonly List<WebhookDelivery> _log = [];
-    private readonly List<WebhookFailureNotification> _notifications = [];
     private readonly Func<int, IReadOnlyDictionary<int, string?>> _currentValues;
 
     public WebhookEngine(BlynkCloudOptions options, HarnessServices services, Func<int, IReadOnlyDictionary<int, string?>> currentValues)
@@ -59,29 +26,7 @@ internal sealed class WebhookEngine : IDisposable
         _options = options;
         _services = services;
         _currentValues = currentValues;
-        _client = services.Hosts.CreateClient(services.Work);
-    }
-
-    public IReadOnlyList<WebhookDelivery> Deliveries
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _log.ToArray();
-            }
-        }
-    }
-
-    public IReadOnlyList<WebhookFailureNotification> FailureNotifications
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _notifications.ToArray();
-            }
-        }
+        _delivery = new OutboundDelivery(services);
     }
 
     public void OnUpdated(IReadOnlyList<DatastreamUpdate> updates)
@@ -95,7 +40,7 @@ internal sealed class WebhookEngine : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _delivery.Dispose();
 
     private bool Triggers(WebhookOptions webhook, DatastreamUpdate update)
     {
@@ -122,23 +67,27 @@ internal sealed class WebhookEngine : IDisposable
     private void Fire(WebhookOptions webhook, DatastreamUpdate update)
     {
         var values = WebhookPlaceholderRenderer.Values(update, _currentValues(update.Device.Id));
-        var (url, body, contentType) = Render(webhook, values);
-        var method = webhook.Method.ToString().ToUpperInvariant();
         var pin = BlynkPins.Name(update.Datastream.PinNumber);
-        var now = _services.Time.GetUtcNow();
-        if (!TakeQuota(webhook.Name, now))
+        var message = Render(webhook, values, out var body);
+        var hop = new Hop
         {
-            lock (_gate)
+            Kind = HopKind.BlynkWebhook, Source = $"Blynk webhook '{webhook.Name}'", Target = message.RequestUri?.Host ?? webhook.Url, Pin = pin,
+            Payload = body ?? "", Http = OutboundDelivery.Describe(message, body), Outcome = HopOutcome.Pending,
+            Reason = $"{pin}={update.NewValue}",
+        };
+        if (!TakeQuota(webhook.Name, _services.Time.GetUtcNow()))
+        {
+            message.Dispose();
+            _services.Journal.Record(hop with
             {
-                _log.Add(new WebhookDelivery(webhook.Name, now, update.Device.Id, pin, update.NewValue, WebhookDeliveryOutcome.DroppedByQuota, method, url, body, null, null, "quota", null));
-            }
-
-            _services.Journal.Record(Leg.L4, $"Blynk webhook '{webhook.Name}'", HostOf(url), $"{method} {url}", body ?? "", HopOutcome.DroppedByQuota,
-                $"{pin}={update.NewValue}: quota {_options.Quota.Requests.ToString(CultureInfo.InvariantCulture)} per {_options.Quota.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s used up; dropped, not queued");
+                Outcome = HopOutcome.DroppedByQuota,
+                Reason = $"{pin}={update.NewValue}: quota {_options.Quota.Requests.ToString(CultureInfo.InvariantCulture)} per {_options.Quota.Window.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s used up; dropped, not queued",
+            });
             return;
         }
 
-        _services.Work.Start($"blynk webhook '{webhook.Name}' {pin}={update.NewValue}", () => DeliverAsync(webhook, update, method, url, body, contentType, pin));
+        var sent = _services.Journal.Record(hop);
+        _services.Work.Start($"blynk webhook '{webhook.Name}' {pin}={update.NewValue}", () => DeliverAsync(webhook, message, sent));
     }
 
     /// <summary>Sliding window: at most N executions in any window; an execution exactly one window later is allowed.</summary>
@@ -166,79 +115,49 @@ internal sealed class WebhookEngine : IDisposable
         }
     }
 
-    private async Task DeliverAsync(WebhookOptions webhook, DatastreamUpdate update, string method, string url, string? body, string? contentType, string pin)
+    private async Task DeliverAsync(WebhookOptions webhook, HttpRequestMessage message, Hop sent)
     {
-        var started = _services.Time.GetUtcNow();
-        var place = _services.Journal.Reserve();
-        int? status = null;
-        string? responseBody = null;
-        string? error = null;
-        using (var deadline = _services.Work.Deadline(_options.Behaviour.WebhookTimeout))
+        DeliveryResult result;
+        using (message)
         {
-            try
-            {
-                using var request = new HttpRequestMessage(new HttpMethod(method), url);
-                if (body is not null)
-                {
-                    request.Content = new StringContent(body, Encoding.UTF8);
-                    request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType!);
-                }
-
-                foreach (var (name, value) in webhook.Headers)
-                {
-                    if (!request.Headers.TryAddWithoutValidation(name, value))
-                    {
-                        request.Content?.Headers.TryAddWithoutValidation(name, value);
-                    }
-                }
-
-                using var response = await _client.SendAsync(request, deadline.Token).ConfigureAwait(false);
-                status = (int)response.StatusCode;
-                responseBody = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-                if (responseBody.Length > MaxResponseChars)
-                {
-                    responseBody = responseBody[..MaxResponseChars];
-                }
-            }
-            catch (OperationCanceledException) when (deadline.Expired)
-            {
-                error = $"timeout after {_options.Behaviour.WebhookTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s";
-            }
-            catch (HttpRequestException ex)
-            {
-                error = "unreachable: " + ex.Message;
-            }
+            result = await _delivery.SendAsync(message, _options.Behaviour.WebhookTimeout).ConfigureAwait(false);
         }
 
-        var duration = _services.Time.GetUtcNow() - started;
-        var ok = status is >= 200 and < 300;
-        var delivery = new WebhookDelivery(webhook.Name, started, update.Device.Id, pin, update.NewValue, ok ? WebhookDeliveryOutcome.Succeeded : WebhookDeliveryOutcome.Failed, method, url, body, status, responseBody, error, duration);
-        WebhookFailureNotification? notification = null;
+        int? notify = null;
         lock (_gate)
         {
-            _log.Add(delivery);
-            var failures = ok ? 0 : _consecutiveFailures.GetValueOrDefault(webhook.Name) + 1;
+            var failures = result.Succeeded ? 0 : _consecutiveFailures.GetValueOrDefault(webhook.Name) + 1;
             if (failures >= webhook.FailureNotificationThreshold)
             {
-                notification = new WebhookFailureNotification(webhook.Name, _services.Time.GetUtcNow(), failures);
-                _notifications.Add(notification);
+                notify = failures;
                 failures = 0;
             }
 
             _consecutiveFailures[webhook.Name] = failures;
         }
 
-        var detail = error ?? $"{status.GetValueOrDefault().ToString(CultureInfo.InvariantCulture)} {responseBody}";
-        _services.Journal.Record(Leg.L4, $"Blynk webhook '{webhook.Name}'", HostOf(url), $"{method} {url}", body ?? "", ok ? HopOutcome.Delivered : HopOutcome.Failed, detail, started, duration, place);
-        if (notification is not null)
+        _services.Journal.Complete(sent, h => h with
         {
-            _services.Journal.Record(Leg.L4, $"Blynk webhook '{webhook.Name}'", "failure receivers", "failure notification email", "", HopOutcome.Failed,
-                $"{notification.Failures.ToString(CultureInfo.InvariantCulture)} failures reached the threshold");
+            Outcome = result.Outcome,
+            Reason = $"{h.Reason}: {result.Summary}",
+            Duration = result.Duration,
+            Http = OutboundDelivery.Answered(h.Http!, result),
+        });
+        if (notify is { } count)
+        {
+            _services.Journal.Record(new Hop
+            {
+                Kind = HopKind.Notification, Source = $"Blynk webhook '{webhook.Name}'", Target = "failure receivers", Outcome = HopOutcome.Delivered,
+                Reason = $"{count.ToString(CultureInfo.InvariantCulture)} failures reached the threshold",
+            });
         }
     }
 
-    private static (string Url, string? Body, string? ContentType) Render(WebhookOptions webhook, IReadOnlyDictionary<string, string> values)
+    /// <summary>The request the webhook sends: URL, body by content type, custom headers.</summary>
+    private static HttpRequestMessage Render(WebhookOptions webhook, IReadOnlyDictionary<string, string> values, out string? body)
     {
+        var url = webhook.Url;
+        string? contentType;
         var bodyless = webhook.Method is WebhookMethod.Get or WebhookMethod.Delete;
         switch (webhook.ContentType)
         {
@@ -246,17 +165,38 @@ internal sealed class WebhookEngine : IDisposable
                 var form = WebhookPlaceholderRenderer.FormEncode(webhook.FormFields.Select(f => KeyValuePair.Create(f.Key, WebhookPlaceholderRenderer.Render(f.Value, values, jsonEscape: false))));
                 if (bodyless)
                 {
-                    var url = form.Length == 0 ? webhook.Url : webhook.Url + (webhook.Url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + form;
-                    return (url, null, null);
+                    url = form.Length == 0 ? webhook.Url : webhook.Url + (webhook.Url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + form;
+                    (body, contentType) = (null, null);
+                }
+                else
+                {
+                    (body, contentType) = (form, "application/x-www-form-urlencoded");
                 }
 
-                return (webhook.Url, form, "application/x-www-form-urlencoded");
+                break;
             case WebhookContentType.PlainText:
-                return (webhook.Url, webhook.Body is null ? null : WebhookPlaceholderRenderer.Render(webhook.Body, values, jsonEscape: false), "text/plain");
+                (body, contentType) = (webhook.Body is null ? null : WebhookPlaceholderRenderer.Render(webhook.Body, values, jsonEscape: false), "text/plain");
+                break;
             default:
-                return (webhook.Url, webhook.Body is null ? null : WebhookPlaceholderRenderer.Render(webhook.Body, values, jsonEscape: true), "application/json");
+                (body, contentType) = (webhook.Body is null ? null : WebhookPlaceholderRenderer.Render(webhook.Body, values, jsonEscape: true), "application/json");
+                break;
         }
-    }
 
-    private static string HostOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.Host : url;
+        var message = new HttpRequestMessage(new HttpMethod(webhook.Method.ToString().ToUpperInvariant()), url);
+        if (body is not null)
+        {
+            message.Content = new StringContent(body, Encoding.UTF8);
+            message.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType!);
+        }
+
+        foreach (var (name, value) in webhook.Headers)
+        {
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                message.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return message;
+    }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
-using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
 
 namespace ParticleBlynk.Lab.Tests.Support;
 
@@ -10,9 +10,16 @@ public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, T
         $"exit {ExitCode} after {Elapsed.TotalSeconds:F1} s{Environment.NewLine}stdout:{Environment.NewLine}{Stdout}{Environment.NewLine}stderr:{Environment.NewLine}{Stderr}";
 }
 
-/// <summary>Runs a real client (node, particle, curl, npm) with a wall-clock bound; on timeout the process tree is killed.</summary>
+/// <summary>Runs a real client (node, particle, curl, npm) through CliWrap with a wall-clock bound; on timeout the process tree is killed.</summary>
 public static class ProcessRunner
 {
+    /// <summary>Real clients obey proxy variables; the lab is on loopback and must be reached directly.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> NoProxy = new Dictionary<string, string?>
+    {
+        ["NO_PROXY"] = "127.0.0.1,localhost",
+        ["no_proxy"] = "127.0.0.1,localhost",
+    };
+
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
@@ -20,55 +27,22 @@ public static class ProcessRunner
         IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null)
     {
-        using var process = new Process { StartInfo = StartInfo(fileName, arguments, environment, workingDirectory) };
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        var watch = Stopwatch.StartNew();
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var args = arguments.ToList();
         using var bound = new CancellationTokenSource(timeout);
         try
         {
-            await process.WaitForExitAsync(bound.Token);
+            var result = await Cli.Wrap(fileName)
+                .WithArguments(args)
+                .WithWorkingDirectory(workingDirectory ?? AppContext.BaseDirectory)
+                .WithEnvironmentVariables(e => e.Set(NoProxy).Set(environment?.ToDictionary(p => p.Key, p => (string?)p.Value) ?? []))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(bound.Token);
+            return new ProcessResult(result.ExitCode, result.StandardOutput, result.StandardError, result.RunTime);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds} s.{Environment.NewLine}stdout: {stdout}{Environment.NewLine}stderr: {stderr}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s (the process tree was killed).");
         }
-
-        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString(), watch.Elapsed);
-    }
-
-    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string? workingDirectory)
-    {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        // Real clients obey proxy variables; the lab is on loopback and must be reached directly.
-        info.Environment["NO_PROXY"] = "127.0.0.1,localhost";
-        info.Environment["no_proxy"] = "127.0.0.1,localhost";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        return info;
     }
 
     /// <summary>The full path of <paramref name="command"/> on PATH, or null.</summary>

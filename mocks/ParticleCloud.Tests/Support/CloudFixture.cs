@@ -42,7 +42,7 @@ internal sealed class CloudFixture : IAsyncDisposable
     {
         var clock = new HarnessClock();
         var services = HarnessServices.Virtual(clock);
-        var cloud = ParticleCloud.Start((configure ?? (b => b))(DefaultBuilder()).Build(), services);
+        var cloud = ParticleCloud.StartAsync((configure ?? (b => b))(DefaultBuilder()).Build(), services).GetAwaiter().GetResult();
         return new CloudFixture(clock, services, cloud);
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using ParticleBlynk.Loop;
 
 namespace ParticleBlynk.ParticleCloud.Api;
 
@@ -10,7 +11,19 @@ namespace ParticleBlynk.ParticleCloud.Api;
 /// </summary>
 public sealed record ApiRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Body, string? BearerToken, string? FlowId)
 {
-    public static ApiRequest Create(string method, string path, string? rawQuery, string? contentType, byte[]? body, string? authorization, string? flowId)
+    /// <summary>The request as the journal keeps it (URL with the Host it was sent to, the headers that matter, the raw body).</summary>
+    public HttpExchange? Exchange { get; init; }
+
+    public static ApiRequest Create(
+        string method,
+        string path,
+        string? rawQuery,
+        string? contentType,
+        byte[]? body,
+        string? authorization,
+        string? flowId,
+        string? host = null,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         var query = Parse(rawQuery);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,7 +60,15 @@ public sealed record ApiRequest(string Method, string Path, IReadOnlyDictionary<
             bearer = authorization["Bearer ".Length..].Trim();
         }
 
-        return new ApiRequest(method.ToUpperInvariant(), path, query, parameters, bearer, flowId);
+        var url = $"https://{host ?? "api.particle.io"}{path}{(string.IsNullOrEmpty(rawQuery) ? "" : rawQuery.StartsWith('?') ? rawQuery : "?" + rawQuery)}";
+        return new ApiRequest(method.ToUpperInvariant(), path, query, parameters, bearer, flowId)
+        {
+            Exchange = new HttpExchange(method.ToUpperInvariant(), url)
+            {
+                RequestHeaders = headers ?? new Dictionary<string, string>(),
+                RequestBody = body is { Length: > 0 } ? Encoding.UTF8.GetString(body) : null,
+            },
+        };
     }
 
     /// <summary>The token: Authorization: Bearer, else the deprecated access_token in the query or the body (P-API).</summary>

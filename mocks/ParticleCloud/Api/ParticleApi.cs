@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using ParticleBlynk.Device;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.ParticleCloud.Api;
@@ -86,7 +87,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
         }
 
         var ttl = int.TryParse(request.Parameter("ttl"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : 60;
-        model.Ingest(name, request.Parameter("data") ?? "", model.Options.ApiPublishCoreId, ttl, account, Leg.L1, $"API client ({account})");
+        model.Ingest(name, request.Parameter("data") ?? "", model.Options.ApiPublishCoreId, ttl, account, $"API client ({account})", deviceId: null);
         return ApiResponse.Raw(200, """{"ok":true}""");
     }
 
@@ -100,46 +101,47 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
         var argument = request.Parameter("arg") ?? request.Parameter("args") ?? "";
         var raw = request.Parameter("format") == "raw";
         var calls = model.Options.FunctionCalls;
-        var target = $"device {device.Id}";
-        var action = $"call {function}";
+        var call = new Hop
+        {
+            Kind = HopKind.FunctionCall, Source = "Particle Cloud", Target = $"device {device.Id}", DeviceId = device.Id, Function = function,
+            Payload = argument, Http = request.Exchange,
+        };
         var limit = device.Definition.Platform.MaxFunctionArgumentLength(Version.Parse(device.Definition.SystemFirmwareVersion));
         if (argument.Length > limit)
         {
-            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, $"argument of {argument.Length} characters exceeds {limit}");
+            Services.Journal.Record(call with { Outcome = HopOutcome.Rejected, Reason = $"argument of {argument.Length} characters exceeds {limit}" });
             return ApiResponse.Raw(calls.ArgumentTooLongStatus, calls.ArgumentTooLongBody);
         }
 
         if (!device.Online || device.Session is not { } session)
         {
-            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Failed, "device offline");
+            Services.Journal.Record(call with { Outcome = HopOutcome.Failed, Reason = "device offline" });
             return ApiResponse.Raw(calls.OfflineStatus, calls.OfflineBody);
         }
 
         if (!session.Functions.Contains(function, StringComparer.Ordinal))
         {
-            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, "function not registered");
+            Services.Journal.Record(call with { Outcome = HopOutcome.Rejected, Reason = "function not registered" });
             return ApiResponse.Error(404, $"Function {function} not found");
         }
 
-        return await WaitForDeviceAsync(device, session, function, argument, raw, request.FlowId).ConfigureAwait(false);
+        Services.Journal.Record(call);
+        return await WaitForDeviceAsync(device, session, call, raw, request.FlowId).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Queues the call and waits, in virtual time, for the device's next loop boundary (or the call timeout). Everything the
-    /// outcome changes (the L5 hop, <see cref="RegisteredDevice.EchoPending"/>, last_heard) happens synchronously inside
-    /// the device's completion callback or the timeout's timer callback, so it is in place before the device's loop() runs
-    /// on in the same RunDue (its republish must see the echo flag) and before time can move; the continuation only
-    /// hands the answer back. The caller's flow is parked only once the timer and the device queue are armed, and woken
-    /// synchronously in those callbacks.
+    /// outcome changes (the return hop, last_heard) happens synchronously inside the device's completion callback or the
+    /// timeout's timer callback, so it is in place before the device's loop() runs on in the same RunDue (its republish is
+    /// the echo) and before time can move; the continuation only hands the answer back. The caller's flow is parked only
+    /// once the timer and the device queue are armed, and woken synchronously in those callbacks.
     /// </summary>
-    private async Task<ApiResponse> WaitForDeviceAsync(
-        RegisteredDevice device, ICloudSessionDevice session, string function, string argument, bool raw, string? flowId)
+    private async Task<ApiResponse> WaitForDeviceAsync(RegisteredDevice device, ICloudSessionDevice session, Hop call, bool raw, string? flowId)
     {
         var calls = model.Options.FunctionCalls;
-        var target = $"device {device.Id}";
-        var action = $"call {function}";
+        var function = call.Function!;
+        var argument = call.Payload;
         var started = Services.Time.GetUtcNow();
-        var place = Services.Journal.Reserve();
         var done = new TaskCompletionSource<ApiResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         var slot = new ParkSlot();
         var claimed = 0;
@@ -147,9 +149,16 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
 
         // Only the first of answer, timeout and shutdown decides; each wakes the caller's flow and then completes the task.
         bool Claim() => Interlocked.Exchange(ref claimed, 1) == 0;
-        void Finish(ApiResponse answer)
+        void Finish(ApiResponse answer, HopOutcome outcome, int? returned, string? reason)
         {
             Volatile.Read(ref timer)?.Dispose();
+            var now = Services.Time.GetUtcNow();
+            Services.Journal.Record(new Hop
+            {
+                Kind = HopKind.FunctionReturn, Source = call.Target, Target = "Particle Cloud", DeviceId = device.Id, Function = function,
+                Payload = argument, Outcome = outcome, ReturnValue = returned, Reason = reason, Duration = now - started,
+                Http = call.Http is { } http ? http with { Status = answer.Status, ResponseBody = answer.Body } : null,
+            });
             slot.Release();
             done.TrySetResult(answer);
         }
@@ -157,14 +166,11 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
         Volatile.Write(ref timer, Services.Time.CreateTimer(
             _ =>
             {
-                if (!Claim())
+                if (Claim())
                 {
-                    return;
+                    Finish(ApiResponse.Raw(calls.TimeoutStatus, calls.TimeoutBody), HopOutcome.TimedOut, null,
+                        $"no answer within {calls.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
                 }
-
-                Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Failed,
-                    $"no answer within {calls.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s", started, Services.Time.GetUtcNow() - started, place);
-                Finish(ApiResponse.Raw(calls.TimeoutStatus, calls.TimeoutBody));
             },
             null,
             calls.Timeout,
@@ -173,7 +179,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
         {
             if (Claim())
             {
-                Finish(ApiResponse.Error(503, "The Particle Cloud mock is shutting down"));
+                Finish(ApiResponse.Error(503, "The Particle Cloud mock is shutting down"), HopOutcome.Failed, null, "mock shutting down");
             }
         });
         session.EnqueueFunctionCall(function, argument, result =>
@@ -183,21 +189,20 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
                 return; // answered after the timeout: the cloud already gave up on it
             }
 
-            var now = Services.Time.GetUtcNow();
             if (result.ReturnValue is not { } value)
             {
-                Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Rejected, result.Error, started, now - started, place);
-                Finish(ApiResponse.Error(400, result.Error ?? "Function call failed"));
+                Finish(ApiResponse.Error(400, result.Error ?? "Function call failed"), HopOutcome.Rejected, null, result.Error);
                 return;
             }
 
-            device.EchoPending = value is 0 or 1;
-            device.LastHeard = now;
-            Services.Journal.Record(Leg.L5, "Particle Cloud", target, action, argument, HopOutcome.Delivered,
-                "return_value " + value.ToString(CultureInfo.InvariantCulture), started, now - started, place);
-            Finish(raw
-                ? new ApiResponse(200, value.ToString(CultureInfo.InvariantCulture), "text/plain; charset=utf-8")
-                : ApiResponse.Json(200, new FunctionCallResponse(device.Id, device.Name, true, value)));
+            device.LastHeard = Services.Time.GetUtcNow();
+            Finish(
+                raw
+                    ? new ApiResponse(200, value.ToString(CultureInfo.InvariantCulture), "text/plain; charset=utf-8")
+                    : ApiResponse.Json(200, new FunctionCallResponse(device.Id, device.Name, true, value)),
+                HopOutcome.Delivered,
+                value,
+                "return_value " + value.ToString(CultureInfo.InvariantCulture));
         });
 
         // Park last: parked earlier, the clock could settle and step before the timer or the queued call exist.
@@ -216,7 +221,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
             ["last_ip_address"] = device.LastHandshake is null ? null : "127.0.0.1",
             ["last_heard"] = device.LastHeard is { } heard ? ParticleEvent.FormatTime(heard) : null,
             ["last_handshake_at"] = device.LastHandshake is { } hs ? ParticleEvent.FormatTime(hs) : null,
-            ["product_id"] = d.ProductId,
+            ["product_id"] = d.EffectiveProductId,
             ["online"] = device.Online,
             ["connected"] = device.Online,
             ["platform_id"] = d.PlatformId,

@@ -44,9 +44,6 @@ public sealed class RegisteredDevice
     }
 
     public IReadOnlyDictionary<string, string> Variables { get; internal set; } = new Dictionary<string, string>();
-
-    /// <summary>The last successful function call returned 0/1 and the device has not published since: its next publish is the LED echo (L6).</summary>
-    internal bool EchoPending { get; set; }
 }
 
 /// <summary>Accounts, tokens and claimed devices (token → account; id or name → device).</summary>
@@ -136,7 +133,7 @@ public sealed class DeviceRegistry
                 return null;
             }
 
-            device = new RegisteredDevice(new ParticleDeviceDefinition(deviceId, deviceId, platform.Id, platform.Id), _accounts[0]);
+            device = new RegisteredDevice(new ParticleDeviceDefinition { Id = deviceId, Name = deviceId, PlatformId = platform.Id }, _accounts[0]);
             _devices[deviceId] = device;
             return device;
         }

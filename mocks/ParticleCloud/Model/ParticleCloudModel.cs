@@ -1,3 +1,4 @@
+using ParticleBlynk.Loop;
 using ParticleBlynk.ParticleCloud.Webhooks;
 using ParticleBlynk.Timeline;
 
@@ -19,13 +20,17 @@ internal sealed class ParticleCloudModel(ParticleCloudOptions options, HarnessSe
     private WebhookEngine? _webhooks;
 
     /// <summary>
-    /// An event arrives: journal hop (L1, or L6 for the LED echo), the bus, then one harness flow per matching webhook,
-    /// started synchronously so the clock waits for them.
+    /// An event arrives: a journal hop (the journal tells the LED echo from a plain publish), the bus, then one harness
+    /// flow per matching webhook, started synchronously so the clock waits for them.
     /// </summary>
-    public ParticleEvent Ingest(string name, string data, string coreId, int ttl, string owner, Leg leg, string source)
+    public ParticleEvent Ingest(string name, string data, string coreId, int ttl, string owner, string source, string? deviceId)
     {
         var evt = new ParticleEvent(name, data, Services.Time.GetUtcNow(), coreId, ttl, Bus.NextEventId(), owner);
-        Services.Journal.Record(leg, source, "Particle Cloud", $"publish {name}", data, HopOutcome.Delivered, $"event {evt.Id}");
+        Services.Journal.Record(new Hop
+        {
+            Kind = HopKind.Publish, Source = source, Target = "Particle Cloud", DeviceId = deviceId, EventName = name, Payload = data,
+            Reason = $"event {evt.Id}",
+        });
         Bus.Publish(evt);
         Webhooks.Dispatch(evt);
         return evt;

@@ -1,14 +1,14 @@
 using System.Globalization;
-using System.Security.Authentication;
 using System.Text;
+using ParticleBlynk.Loop;
 using ParticleBlynk.Timeline;
 
 namespace ParticleBlynk.ParticleCloud.Webhooks;
 
 /// <summary>
-/// Runs the account's webhooks for each event (contracts.md §3): prefix match, mustache rendering, the HTTP request
-/// through the harness host map, the 20 s timeout on the harness clock, hook-sent / hook-response / hook-error events,
-/// throttling per host, and a journal hop (L2) and delivery-log entry for every attempt or skip.
+/// Runs the account's webhooks for each event (contracts.md §3): prefix match, mustache rendering, the request through
+/// the shared delivery core (host map, 20 s timeout on the harness clock), hook-sent / hook-response / hook-error
+/// events, throttling per host, and two journal hops per attempt: the request (L2, when sent) and its answer.
 /// </summary>
 public sealed class WebhookEngine : IDisposable
 {
@@ -25,10 +25,7 @@ public sealed class WebhookEngine : IDisposable
     private readonly ParticleEventBus _bus;
     private readonly DeviceRegistry _registry;
     private readonly WebhookTemplateRenderer _renderer;
-    private readonly HttpClient _strictClient;
-    private readonly HttpClient _lenientClient;
-    private readonly object _gate = new();
-    private readonly List<WebhookDelivery> _deliveries = [];
+    private readonly OutboundDelivery _delivery;
 
     public WebhookEngine(ParticleCloudOptions options, HarnessServices services, ParticleEventBus bus, DeviceRegistry registry)
     {
@@ -38,25 +35,12 @@ public sealed class WebhookEngine : IDisposable
         _registry = registry;
         _renderer = new WebhookTemplateRenderer(options.NumberRendering, options.Escaping);
         Throttle = new WebhookThrottle(options.Throttle, services.Time);
-        _strictClient = services.Hosts.CreateClient(services.Work, rejectUnauthorized: true);
-        _lenientClient = services.Hosts.CreateClient(services.Work, rejectUnauthorized: false);
+        _delivery = new OutboundDelivery(services);
     }
 
     public WebhookThrottle Throttle { get; }
 
     public WebhookTemplateRenderer Renderer => _renderer;
-
-    /// <summary>Every attempt and skip so far, in the order they finished.</summary>
-    public IReadOnlyList<WebhookDelivery> Deliveries
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _deliveries.ToArray();
-            }
-        }
-    }
 
     /// <summary>
     /// Starts one harness flow per matching webhook, synchronously, so the clock waits for the deliveries.
@@ -85,26 +69,37 @@ public sealed class WebhookEngine : IDisposable
     private async Task DeliverAsync(WebhookRegistration registration, ParticleEvent evt, int attempt)
     {
         var hook = registration.Definition;
-        var view = _renderer.CreateView(evt, _registry.ById(evt.CoreId)?.Definition.ProductId);
+        var view = _renderer.CreateView(evt, _registry.ById(evt.CoreId)?.Definition.EffectiveProductId);
         var request = WebhookRequest.Create(hook, view, _renderer);
-        var started = _services.Time.GetUtcNow();
-        var place = _services.Journal.Reserve();
-        var host = Uri.TryCreate(request.Url, UriKind.Absolute, out var uri) ? uri.Host : request.Url;
-        var source = $"Particle webhook {hook.Name}";
-        var action = $"{request.Method} {uri?.AbsolutePath ?? request.Url}";
-        var payload = request.Method is "GET" or "DELETE" ? uri?.Query.TrimStart('?') ?? "" : request.Body ?? "";
+        using var message = request.ToHttpRequestMessage();
+        var sent = OutboundDelivery.Describe(message, request.Body);
+        var host = sent.Host.Length > 0 ? sent.Host : request.Url;
+        var hop = new Hop
+        {
+            Kind = HopKind.WebhookRequest,
+            Source = $"Particle webhook {hook.Name}",
+            Target = host,
+            EventName = evt.Name,
+            DeviceId = evt.IsWebhookEvent ? null : evt.CoreId,
+            Payload = request.Method is "GET" or "DELETE" ? sent.RawQuery : request.Body ?? "",
+            Http = sent,
+        };
+        var retryNote = attempt > 1 ? $" (retry {(attempt - 1).ToString(CultureInfo.InvariantCulture)} of 2)" : "";
 
         if (Throttle.IsSleeping(host))
         {
             PublishInternal(evt, Topic(hook.ErrorResponseTopic, view) + "/0", SleepingMessage);
             var retry = _options.Throttle.SkippedEvents == SkippedEventPolicy.RetryAfter30sAnd1Min && attempt < 3;
-            var detail = retry ? $"skipped: {SleepingMessage}; retry {attempt} of 2 scheduled" : $"skipped: {SleepingMessage}; event dropped";
-            Finish(new WebhookDelivery(hook.Name, evt.Name, evt.Id, attempt, request.Method, request.Url, request.Body ?? "", null, SleepingMessage, HopOutcome.Throttled, started, TimeSpan.Zero));
-            _services.Journal.Record(Leg.L2, source, host, action, payload, HopOutcome.Throttled, detail, started, reserved: place);
+            _services.Journal.Record(hop with
+            {
+                Kind = HopKind.WebhookResponse,
+                Outcome = HopOutcome.Throttled,
+                Reason = $"skipped: {SleepingMessage}{retryNote}; " + (retry ? "retry scheduled in 30 s" : "event dropped"),
+                Duration = TimeSpan.Zero,
+            });
             if (retry)
             {
                 // UNCONFIRMED (contracts.md §3.4): the reference says skipped events are retried after 30 s and 1 min.
-                // Retry 1 at +30 s, retry 2 at +1 min: 30 s apart.
                 await _services.Work.DelayAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                 await DeliverAsync(registration, evt, attempt + 1).ConfigureAwait(false);
             }
@@ -113,58 +108,29 @@ public sealed class WebhookEngine : IDisposable
         }
 
         PublishInternal(evt, "hook-sent/" + evt.Name, "undefined"); // P-WH "Sequence of events" shows data "undefined"
-        int? status = null;
-        string answer;
-        HopOutcome outcome;
-        using (var deadline = _services.Work.Deadline(Timeout))
+        _services.Journal.Record(hop with { Reason = retryNote.Length > 0 ? retryNote.Trim() : null });
+        var result = await _delivery.SendAsync(message, Timeout, hook.RejectUnauthorized).ConfigureAwait(false);
+        Throttle.Record(host, result.Succeeded);
+        if (result.Succeeded)
         {
-            try
-            {
-                using var message = request.ToHttpRequestMessage();
-                using var response = await (hook.RejectUnauthorized ? _strictClient : _lenientClient)
-                    .SendAsync(message, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-                status = (int)response.StatusCode;
-                answer = await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false);
-                var success = status is >= 200 and < 300;
-                Throttle.Record(host, success);
-                if (success)
-                {
-                    outcome = HopOutcome.Delivered;
-                    PublishResponse(hook, evt, view, answer);
-                }
-                else
-                {
-                    outcome = HopOutcome.Rejected;
-                    PublishInternal(evt, Topic(hook.ErrorResponseTopic, view) + "/0", $"error status {status} from {host}");
-                }
-            }
-            catch (OperationCanceledException) when (deadline.Expired)
-            {
-                outcome = HopOutcome.Failed;
-                answer = $"ETIMEDOUT: no response within {Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s";
-                Throttle.Record(host, success: false);
-                PublishInternal(evt, Topic(hook.ErrorResponseTopic, view) + "/0", answer);
-            }
-            catch (UnmappedHostException ex)
-            {
-                outcome = HopOutcome.Failed;
-                answer = $"getaddrinfo ENOTFOUND {ex.Host}";
-                Throttle.Record(host, success: false);
-                PublishInternal(evt, Topic(hook.ErrorResponseTopic, view) + "/0", answer);
-            }
-            catch (HttpRequestException ex)
-            {
-                outcome = HopOutcome.Failed;
-                answer = ex.InnerException is AuthenticationException auth ? $"TLS: {auth.Message}" : ex.Message;
-                Throttle.Record(host, success: false);
-                PublishInternal(evt, Topic(hook.ErrorResponseTopic, view) + "/0", answer);
-            }
+            PublishResponse(hook, evt, view, result.Body);
+        }
+        else
+        {
+            PublishInternal(evt, Topic(hook.ErrorResponseTopic, view) + "/0",
+                result.Status is { } status ? $"error status {status.ToString(CultureInfo.InvariantCulture)} from {host}" : result.Error ?? "");
         }
 
-        var duration = _services.Time.GetUtcNow() - started;
-        Finish(new WebhookDelivery(hook.Name, evt.Name, evt.Id, attempt, request.Method, request.Url, request.Body ?? "", status, answer, outcome, started, duration));
-        var statusText = status is { } s ? s.ToString(CultureInfo.InvariantCulture) + (answer.Length > 0 ? " " + answer : "") : answer;
-        _services.Journal.Record(Leg.L2, source, host, action, payload, outcome, statusText, started, duration, place);
+        _services.Journal.Record(hop with
+        {
+            Kind = HopKind.WebhookResponse,
+            At = _services.Time.GetUtcNow(),
+            Outcome = result.Outcome,
+            Reason = result.Summary,
+            Duration = result.Duration,
+            Http = OutboundDelivery.Answered(sent, result),
+            Payload = result.Body,
+        });
     }
 
     private void PublishResponse(WebhookDefinition hook, ParticleEvent evt, IReadOnlyDictionary<string, object?> view, string body)
@@ -215,17 +181,5 @@ public sealed class WebhookEngine : IDisposable
             TriggeredBy = trigger.CoreId,
         });
 
-    private void Finish(WebhookDelivery delivery)
-    {
-        lock (_gate)
-        {
-            _deliveries.Add(delivery);
-        }
-    }
-
-    public void Dispose()
-    {
-        _strictClient.Dispose();
-        _lenientClient.Dispose();
-    }
+    public void Dispose() => _delivery.Dispose();
 }

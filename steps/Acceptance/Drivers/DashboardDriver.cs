@@ -62,18 +62,16 @@ public sealed class DashboardDriver(LabDriver lab) : IAsyncDisposable
     /// <summary>Starts the browser and opens the dashboard of the lab's Blynk device.</summary>
     public async Task OpenAsync()
     {
+        lab.Require(Loop.Capability.Browser, "Opening the dashboard");
         SkipUnlessChromium();
         var target = await lab.StartAsync();
-        if (target is not EmulatorTarget emulator)
-        {
-            throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Name}': the dashboard is served by the in-process Blynk mock of the emulator target only.");
-        }
-
+        var url = target.Blynk.DashboardUrl
+            ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Descriptor.Name}' has no dashboard to open.");
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(DebianChromium.LaunchOptions(DebianChromium.Executable!));
         _page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 720 } });
         _page.SetDefaultTimeout(WallLimitMs);
-        await _page.GotoAsync(emulator.BlynkCloud.DashboardUrl(target.Blynk.DeviceToken).ToString());
+        await _page.GotoAsync(url.ToString());
     }
 
     /// <summary>Waits (wall time) until the label widget of <paramref name="pin"/> shows <paramref name="text"/>.</summary>
@@ -84,7 +82,8 @@ public sealed class DashboardDriver(LabDriver lab) : IAsyncDisposable
     public async Task ExpectStatusAsync(string status)
     {
         await ExpectAsync(() => Expect(Page.Locator("#status")).ToHaveTextAsync(status, new() { Timeout = WallLimitMs }));
-        var lastUpdate = lab.Target.Blynk.LastUpdate ?? throw new InvalidOperationException($"Blynk has no Last Update for the device.{Environment.NewLine}{lab.JournalText()}");
+        lab.Require(Loop.Capability.CloudInternals, "Comparing the dashboard's Last Update with Blynk's");
+        var lastUpdate = await lab.Target.Blynk.LastUpdateAsync() ?? throw new InvalidOperationException($"Blynk has no Last Update for the device.{Environment.NewLine}{lab.JournalText()}");
 
         // The page prints the JSON timestamp as it comes (fraction and offset as the serializer writes them): compare to the second.
         var shown = new Regex("^" + Regex.Escape(lastUpdate.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)));
@@ -111,7 +110,8 @@ public sealed class DashboardDriver(LabDriver lab) : IAsyncDisposable
         }
 
         // 2. Virtual clock: the webhook, the function call and the device's loop, until V17 echoes (the Then steps judge it).
-        await target.Time.WaitUntilAsync(() => target.Blynk.Read("V17").Value == value, EchoLimit);
+        var switchedAt = target.Time.Now;
+        await lab.WaitUntilAsync(() => lab.V17WriteAfter(switchedAt, value) is not null, EchoLimit);
     }
 
     /// <summary>Waits (wall time) until the page's polls show the LED widget <paramref name="on"/>.</summary>
@@ -149,8 +149,8 @@ public sealed class DashboardDriver(LabDriver lab) : IAsyncDisposable
         }
         catch (PlaywrightException failure)
         {
-            var v16 = lab.Started ? lab.Blynk("V16").Value : null;
-            var v17 = lab.Started ? lab.Blynk("V17").Value : null;
+            var v16 = lab.Started ? (await lab.BlynkAsync("V16")).Value : null;
+            var v17 = lab.Started ? (await lab.BlynkAsync("V17")).Value : null;
             throw new Xunit.Sdk.XunitException(
                 $"{failure.Message}{Environment.NewLine}Blynk holds V16={v16 ?? "null"}, V17={v17 ?? "null"}.{Environment.NewLine}{lab.JournalText()}",
                 failure);

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Loop;
 
 namespace ParticleBlynk.Acceptance.Drivers;
 
-/// <summary>Function calls, the journal's legs and the Blynk side, for the L3–L6 and timing steps.</summary>
+/// <summary>Function calls, the Blynk side, the echo and the journal's legs, for the L3–L6 and timing steps.</summary>
 public sealed partial class LabDriver
 {
     /// <summary>The answer of the last call a step made through the Particle API.</summary>
@@ -16,10 +16,10 @@ public sealed partial class LabDriver
     /// <summary>When the device was powered on, on the harness clock.</summary>
     public DateTimeOffset? PoweredOnAt { get; private set; }
 
-    public async Task<FunctionCallResponse> CallFunctionAsync(string function, string argument)
+    public async Task<FunctionCallResponse> CallFunctionAsync(string function, string argument, string parameter = "args")
     {
         var target = await StartAsync();
-        LastCall = await target.Particle.CallFunctionAsync(Options.DeviceId, function, argument);
+        LastCall = await target.Particle.CallFunctionAsync(target.Lab.DeviceId, function, argument, parameter: parameter);
         return LastCall;
     }
 
@@ -30,31 +30,38 @@ public sealed partial class LabDriver
         return LastAnswer;
     }
 
-    /// <summary>Requests the Particle Cloud received with this method and path; a target that cannot see them skips the scenario with the reason.</summary>
-    public IReadOnlyList<ReceivedRequest> ParticleReceived(string method, string path) =>
-        (Target.Particle.ReceivedRequests(path)
-            ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{Target.Name}' cannot see the requests the Particle Cloud receives."))
-        .Where(r => r.Method == method && r.Path == path).ToList();
+    /// <summary>Every hop of one leg with one outcome, in recorded order.</summary>
+    public IReadOnlyList<Hop> Hops(Leg leg, HopOutcome outcome) => [.. Journal.Hops.Where(h => h.Leg == leg && h.Outcome == outcome)];
+
+    /// <summary>Every hop of one leg, in order.</summary>
+    public IReadOnlyList<Hop> Hops(Leg leg) => [.. Journal.Hops.Where(h => h.Leg == leg)];
+
+    /// <summary>Hops only the clouds' own feed records (their requests and answers): the scenario must declare cloud-internals.</summary>
+    public IReadOnlyList<Hop> InternalHops(HopKind kind, string what)
+    {
+        Require(Capability.CloudInternals, what);
+        return [.. Journal.Hops.Where(h => h.Kind == kind)];
+    }
+
+    /// <summary>Function calls the Particle Cloud received with this method and path (the request as it arrived).</summary>
+    public IReadOnlyList<HttpExchange> ParticleReceived(string method, string path) =>
+        [.. InternalHops(HopKind.FunctionCall, "What the Particle Cloud received").Select(h => h.Http).OfType<HttpExchange>().Where(r => r.Method == method && r.Path == path)];
 
     /// <summary>The first accepted Blynk write (L3) at or after <paramref name="at"/> that sets V17 to <paramref name="value"/>: the LED echo arriving.</summary>
     public Hop? V17WriteAfter(DateTimeOffset at, string value) =>
-        Journal.Hops.FirstOrDefault(h => h.At >= at && h.Leg == Leg.L3 && h.Outcome == HopOutcome.Delivered
-            && QueryOf(h).Any(p => p.Key == "V17" && p.Value == value));
-
-    /// <summary>Hops of one leg with one outcome, in recorded order.</summary>
-    public IReadOnlyList<Hop> Hops(Leg leg, HopOutcome outcome) =>
-        Journal.Hops.Where(h => h.Leg == leg && h.Outcome == outcome).ToList();
+        Journal.Hops.FirstOrDefault(h => h.At >= at && h.Kind == HopKind.DatastreamWrite && h.Outcome == HopOutcome.Delivered
+            && HopValues.Written(h).Any(w => w.Pin == "V17" && w.Value == value));
 
     /// <summary>
-    /// Writes a pin from the Blynk app (the webhook fires as the app makes it), then lets time run until V17 echoes
-    /// the value or <paramref name="limit"/> passes (a toggle dropped by the quota never echoes). Returns when it switched.
+    /// Writes a pin from the Blynk app (the webhook fires as the app makes it), then lets time run until V17 echoes the
+    /// value or <paramref name="limit"/> passes (a toggle dropped by the quota never echoes). Returns when it switched.
     /// </summary>
     public async Task<DateTimeOffset> SwitchFromAppAndAwaitEchoAsync(string pin, string value, TimeSpan limit)
     {
         var target = await StartAsync();
         var switchedAt = target.Time.Now;
         await target.Blynk.SwitchFromAppAsync(pin, value);
-        await target.Time.WaitUntilAsync(() => Blynk("V17").Value == value, limit);
+        await WaitUntilAsync(() => V17WriteAfter(switchedAt, value) is not null, limit);
         return switchedAt;
     }
 
@@ -69,9 +76,9 @@ public sealed partial class LabDriver
         }
     }
 
-    /// <summary>The Blynk webhook's calls to the Particle API with one outcome (not its notification emails).</summary>
-    public IReadOnlyList<Hop> BlynkWebhookCalls(HopOutcome outcome) =>
-        Hops(Leg.L4, outcome).Where(h => h.Action.StartsWith("POST ", StringComparison.Ordinal)).ToList();
+    /// <summary>The Blynk webhook's executions (cloud-internals: no real cloud shows them) that ended with <paramref name="outcome"/>.</summary>
+    public IReadOnlyList<Hop> BlynkWebhookCalls(Func<HopOutcome, bool> outcome) =>
+        [.. InternalHops(HopKind.BlynkWebhook, "The Blynk webhook's own log").Where(h => !h.Inferred && outcome(h.Outcome))];
 
     /// <summary>The raw JSON text of a field of the last publish (e.g. "3.141590" for v15).</summary>
     public string LastPayloadField(string field) => PayloadField(^1, field);
@@ -80,8 +87,8 @@ public sealed partial class LabDriver
     public string LastPublishToken() => JsonSerializer.Deserialize<string>(LastPayloadField("t"))!;
 
     /// <summary>Whether Blynk holds a field of the last publish as the same number (3.141590 published, 3.14159 stored).</summary>
-    public bool StoredAsPublished(string field) =>
-        Blynk(field.ToUpperInvariant()).Value is { } stored
+    public async Task<bool> StoredAsPublishedAsync(string field) =>
+        (await BlynkAsync(field.ToUpperInvariant())).Value is { Length: > 0 } stored
         && double.Parse(stored, CultureInfo.InvariantCulture) == double.Parse(LastPayloadField(field), CultureInfo.InvariantCulture);
 
     /// <summary>Whether the last device listing (GET /v1/devices) shows the lab's device online; null when it is not listed.</summary>
@@ -89,36 +96,37 @@ public sealed partial class LabDriver
     {
         using var json = JsonDocument.Parse(LastAnswer!.Body);
         return json.RootElement.EnumerateArray()
-            .Where(d => d.GetProperty("id").GetString() == Options.DeviceId)
+            .Where(d => d.GetProperty("id").GetString() == Target.Lab.DeviceId)
             .Select(d => (bool?)d.GetProperty("online").GetBoolean())
             .SingleOrDefault();
     }
 
-    /// <summary>The echo's hops on the journal: how long the Blynk webhook (L4) and the function call (L5) took, and the
-    /// republish (L6) after the call returned. Null when a hop is missing or happened more than once.</summary>
+    /// <summary>
+    /// The echo's hops (cloud-internals, virtual time): how long the Blynk webhook (L4) and the function call (L5) took,
+    /// and the republish (L6) after the call returned. Null when a hop is missing or happened more than once.
+    /// </summary>
     public (TimeSpan Webhook, TimeSpan Call, TimeSpan Republish)? EchoLatencies()
     {
-        var webhook = Hops(Leg.L4, HopOutcome.Delivered);
-        var call = Hops(Leg.L5, HopOutcome.Delivered);
-        var republish = Hops(Leg.L6, HopOutcome.Delivered);
-        if (webhook.Count != 1 || call.Count != 1 || republish.Count != 1)
+        var webhook = BlynkWebhookCalls(o => o == HopOutcome.Delivered);
+        var returns = InternalHops(HopKind.FunctionReturn, "The function call's own timing").Where(h => h.Outcome == HopOutcome.Delivered).ToList();
+        var republish = Journal.Hops.Where(h => h.Kind == HopKind.Echo).ToList();
+        if (webhook.Count != 1 || returns.Count != 1 || republish.Count != 1)
         {
             return null;
         }
 
-        var returned = call[0].At + (call[0].Duration ?? TimeSpan.Zero);
-        return (webhook[0].Duration ?? TimeSpan.Zero, call[0].Duration ?? TimeSpan.Zero, republish[0].At - returned);
+        return (webhook[0].Duration ?? TimeSpan.Zero, returns[0].Duration ?? TimeSpan.Zero, republish[0].At - returns[0].At);
     }
 
-    /// <summary>Records the values a probe takes at every event of the clock for <paramref name="span"/>.</summary>
-    public async Task<IReadOnlyList<(DateTimeOffset At, T Value)>> WatchAsync<T>(Func<T> probe, TimeSpan span)
+    /// <summary>Records the values a probe takes whenever something changes, for <paramref name="span"/>.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset At, T Value)>> WatchAsync<T>(Func<Task<T>> probe, TimeSpan span)
     {
         var target = await StartAsync();
-        var seen = new List<(DateTimeOffset, T)> { (target.Time.Now, probe()) };
+        var seen = new List<(DateTimeOffset, T)> { (target.Time.Now, await probe()) };
         await target.Time.WaitUntilAsync(
-            () =>
+            async () =>
             {
-                var value = probe();
+                var value = await probe();
                 if (!EqualityComparer<T>.Default.Equals(value, seen[^1].Item2))
                 {
                     seen.Add((target.Time.Now, value));

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ParticleBlynk.Device;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Loop;
 
 namespace ParticleBlynk.Acceptance.Drivers;
 
@@ -28,36 +27,47 @@ public sealed partial class LabDriver
     private (long Hops, int SerialLines)? _seenAtRestore;
     private DateTimeOffset? _cloudRestoredAt;
 
-    /// <summary>Controls of a virtual device; a target without them skips the scenario with the reason.</summary>
-    public IVirtualDeviceControl VirtualDevice =>
-        Target.VirtualDevice ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{Target.Name}': the scenario needs a virtual device (millis, v15, cloud drops).");
+    /// <summary>Steering the device; the scenario must declare device-control.</summary>
+    public IDeviceControl DeviceControl(string what)
+    {
+        Require(Capability.DeviceControl, what);
+        return Target.DeviceControl ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{Target.Descriptor.Name}' cannot steer the device.");
+    }
 
-    /// <summary>Faults the target can inject; a target without them skips the scenario with the reason.</summary>
-    public IFaultInjector Faults =>
-        Target.Faults ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{Target.Name}': the scenario needs fault injection on the Blynk side.");
-
-    /// <summary>When the test dropped the cloud connection (null: never).</summary>
-    public DateTimeOffset? CloudDroppedAt => _cloudDroppedAt;
+    /// <summary>Faults in the clouds; the scenario must declare fault-injection.</summary>
+    public IFaultInjector Faults(string what)
+    {
+        Require(Capability.FaultInjection, what);
+        return Target.Faults ?? throw Xunit.Sdk.SkipException.ForSkip($"Target '{Target.Descriptor.Name}' cannot inject faults.");
+    }
 
     /// <summary>When the cloud connection came back after a drop (null: not yet).</summary>
     public DateTimeOffset? CloudRestoredAt => _cloudRestoredAt;
-
-    /// <summary>Every hop of one leg, in order.</summary>
-    public IReadOnlyList<Hop> Hops(Leg leg) => Journal.Hops.Where(h => h.Leg == leg).ToList();
 
     /// <summary>
     /// Every publish of blynk_https_get the device attempted, as journalled: delivered ones (L1, or L6 when it is the
     /// republish after a function call) and refused ones (rate-limited, not connected).
     /// </summary>
     public IReadOnlyList<Hop> PublishHops =>
-        Journal.Hops.Where(h => h.Leg is Leg.L1 or Leg.L6 && h.Action == "publish " + PublishEvent).ToList();
+        [.. Journal.Hops.Where(h => h.Kind is HopKind.Publish or HopKind.PublishRefused or HopKind.Echo && h.EventName == PublishEvent)];
 
-    /// <summary>The webhook's calls to Blynk (L2 hops), in order.</summary>
-    public IReadOnlyList<Hop> WebhookCalls => Hops(Leg.L2);
+    /// <summary>The Particle webhook's requests to Blynk (cloud-internals: their URL and query).</summary>
+    public IReadOnlyList<Hop> WebhookRequests => InternalHops(HopKind.WebhookRequest, "The Particle webhook's requests");
 
-    /// <summary>The last webhook call, or a failure naming the journal when there was none.</summary>
-    public Hop LastWebhookCall() =>
-        WebhookCalls.LastOrDefault() ?? throw new InvalidOperationException($"The Particle webhook never called Blynk.{Environment.NewLine}{JournalText()}");
+    /// <summary>What became of the Particle webhook's requests (answers, hook-errors, skips), in order.</summary>
+    public IReadOnlyList<Hop> WebhookResponses => [.. Journal.Hops.Where(h => h.Kind == HopKind.WebhookResponse)];
+
+    /// <summary>The last webhook request, or a failure naming the journal when there was none.</summary>
+    public Hop LastWebhookRequest() =>
+        WebhookRequests.LastOrDefault() ?? throw new InvalidOperationException($"The Particle webhook never called Blynk.{Environment.NewLine}{JournalText()}");
+
+    /// <summary>What became of the last webhook request: its response hop (same correlation, after it).</summary>
+    public Hop LastWebhookResponse()
+    {
+        var request = LastWebhookRequest();
+        return Journal.Hops.FirstOrDefault(h => h.Kind == HopKind.WebhookResponse && h.Sequence > request.Sequence && h.Correlation == request.Correlation)
+            ?? throw new InvalidOperationException($"The last webhook request has no answer yet.{Environment.NewLine}{JournalText()}");
+    }
 
     /// <summary>The data of the last publish the cloud received, byte for byte (it may be cut JSON).</summary>
     public string LastPublishData() =>
@@ -78,10 +88,10 @@ public sealed partial class LabDriver
     }
 
     /// <summary>The serial lines written so far.</summary>
-    public IReadOnlyList<string> SerialTexts => Target.Device.SerialLines.Select(l => l.Text).ToList();
+    public IReadOnlyList<string> SerialTexts => [.. Target.Device.SerialLines.Select(l => l.Text)];
 
-    /// <summary>The serial transcript, for failure messages.</summary>
-    public string SerialText() => "Serial:" + Environment.NewLine + string.Join(Environment.NewLine, SerialTexts);
+    /// <summary>The serial transcript, for failure messages (tokens redacted).</summary>
+    public string SerialText() => Secrets.Redact("Serial:" + Environment.NewLine + string.Join(Environment.NewLine, SerialTexts));
 
     /// <summary>The line the firmware prints before publishing <paramref name="data"/> (seed L72: strlen() of the payload).</summary>
     public static string SendingLine(string data, int? bytes = null) =>
@@ -91,39 +101,27 @@ public sealed partial class LabDriver
     public IReadOnlyList<Hop> PublishHopsWhileOffline()
     {
         var (from, until) = OfflineWindow();
-        return PublishHops.Where(h => h.Sequence > from.Hops && h.Sequence <= until.Hops).ToList();
+        return [.. PublishHops.Where(h => h.Sequence > from.Hops && h.Sequence <= until.Hops)];
     }
 
     /// <summary>Serial lines written after the cloud connection dropped and before it was restored.</summary>
     public IReadOnlyList<string> SerialTextsWhileOffline()
     {
         var (from, until) = OfflineWindow();
-        return Target.Device.SerialLines.Take(until.SerialLines).Skip(from.SerialLines).Select(l => l.Text).ToList();
+        return [.. Target.Device.SerialLines.Take(until.SerialLines).Skip(from.SerialLines).Select(l => l.Text)];
     }
 
     private ((long Hops, int SerialLines) From, (long Hops, int SerialLines) Until) OfflineWindow() =>
         (_seenAtDrop ?? throw new InvalidOperationException("The cloud connection was never dropped."),
-         _seenAtRestore ?? (Journal.Hops.Count, Target.Device.SerialLines.Count));
+         _seenAtRestore ?? (Journal.Count, Target.Device.SerialLines.Count));
 
-    /// <summary>The query of a webhook call as (name, raw URL-encoded value) pairs, in the order sent.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> QueryOf(Hop call) =>
-        call.Payload.Length == 0
-            ? []
-            : call.Payload.Split('&').Select(p => p.Split('=', 2)).Select(p => KeyValuePair.Create(p[0], p.Length > 1 ? p[1] : "")).ToList();
-
-    /// <summary>Points the doc's Particle webhook at another Blynk host (e.g. the wrong region).</summary>
+    /// <summary>Points the doc's Particle webhook at another Blynk host (e.g. the wrong region): a change inside the cloud.</summary>
     public void PointWebhookAt(string host) =>
-        Configure(o => o with { ParticleWebhookJson = o.ParticleWebhookJson.Replace("ny3.blynk.cloud", host, StringComparison.Ordinal) });
+        Configure(o => o with { ParticleWebhookJson = o.ParticleWebhookJson.Replace("ny3.blynk.cloud", host, StringComparison.Ordinal) }, Capability.CloudInternals, "Changing the Particle webhook's URL");
 
     /// <summary>Flashes the firmware with <paramref name="token"/> instead of the Blynk device's.</summary>
-    public void FlashToken(string token) => Configure(o => o with { FirmwareToken = token });
-
-    /// <summary>Starts the lab (if needed) and changes a fault on the Blynk side.</summary>
-    public async Task InjectAsync(Action<IFaultInjector> fault)
-    {
-        await StartAsync();
-        fault(Faults);
-    }
+    public void FlashToken(string token) =>
+        Configure(o => o with { FirmwareToken = token }, token == Spec.BlynkToken ? null : Capability.DeviceControl, "Flashing the firmware with another token");
 
     /// <summary>
     /// Makes the device publish now with millis() at <paramref name="millis"/> and v15 at <paramref name="v15"/>: both are
@@ -132,20 +130,21 @@ public sealed partial class LabDriver
     /// </summary>
     public async Task PublishAtAsync(uint? millis, double? v15)
     {
-        var target = await StartAsync();
+        await StartAsync();
+        var control = DeviceControl("Setting millis() and v15");
         var before = PublishHops.Count;
         if (millis is { } m)
         {
-            VirtualDevice.SetMillis(m);
+            await control.SetMillisAsync(m);
         }
 
         if (v15 is { } v)
         {
-            VirtualDevice.V15 = v;
+            await control.SetV15Async(v);
         }
 
         await CallBlynkLedAsync("off");
-        if (!await target.Time.WaitUntilAsync(() => PublishHops.Count > before, TimeSpan.FromSeconds(5)))
+        if (!await WaitUntilAsync(() => PublishHops.Count > before, TimeSpan.FromSeconds(5)))
         {
             throw new TimeoutException($"The device did not publish after blynk_led(\"off\").{Environment.NewLine}{JournalText()}");
         }
@@ -164,7 +163,7 @@ public sealed partial class LabDriver
             var response = await CallBlynkLedAsync(argument);
             if (response.StatusCode != 200)
             {
-                throw new InvalidOperationException($"blynk_led(\"{argument}\") answered {response.StatusCode} {response.Body}.{Environment.NewLine}{JournalText()}");
+                throw new InvalidOperationException(Secrets.Redact($"blynk_led(\"{argument}\") answered {response.StatusCode} {response.Body}.{Environment.NewLine}{JournalText()}"));
             }
 
             var rest = calledAt + apart - target.Time.Now;
@@ -175,40 +174,40 @@ public sealed partial class LabDriver
         }
     }
 
-    /// <summary>The device loses its cloud session now (virtual device only).</summary>
+    /// <summary>The device loses its cloud session now.</summary>
     public async Task DropCloudAsync()
     {
         var target = await StartAsync();
-        VirtualDevice.DropCloudConnection();
+        await DeviceControl("Dropping the cloud connection").DropCloudAsync();
         _cloudDroppedAt = target.Time.Now;
-        _seenAtDrop = (Journal.Hops.Count, target.Device.SerialLines.Count);
+        _seenAtDrop = (Journal.Count, target.Device.SerialLines.Count);
     }
 
     /// <summary>The cloud session comes back <paramref name="after"/> from now; time passes until it has.</summary>
     public async Task RestoreCloudAsync(TimeSpan after)
     {
         var target = await StartAsync();
-        VirtualDevice.RestoreCloudConnection(after);
-        _seenAtRestore = (Journal.Hops.Count, target.Device.SerialLines.Count);
+        await DeviceControl("Restoring the cloud connection").RestoreCloudAsync(after);
+        _seenAtRestore = (Journal.Count, target.Device.SerialLines.Count);
         await target.Time.PassAsync(after);
         _cloudRestoredAt = target.Time.Now;
     }
 
     /// <summary>The v15 of every publish the cloud received that is valid JSON.</summary>
     public IReadOnlyList<double> PublishedV15() =>
-        Publishes.Where(p => IsJsonObject(p.Data)).Select(p =>
+        [.. Publishes.Where(p => IsJsonObject(p.Data)).Select(p =>
         {
             using var json = JsonDocument.Parse(p.Data);
             return json.RootElement.GetProperty("v15").GetDouble();
-        }).ToList();
+        })];
 
     /// <summary>The publishes as text, for failure messages.</summary>
     public string PublishesText() =>
-        string.Join(Environment.NewLine, Publishes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.PublishedAt:HH:mm:ss.fff} {p.Data}")));
+        Secrets.Redact(string.Join(Environment.NewLine, Publishes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.PublishedAt:HH:mm:ss.fff} {p.Data}"))));
 
-    /// <summary>How Blynk answered a webhook call: the Blynk side's hop for the same request (null when it never arrived).</summary>
-    public Hop? BlynkAnswerTo(Hop webhookCall) =>
-        Journal.Hops.FirstOrDefault(h => h.Leg == Leg.L3 && h.Sequence > webhookCall.Sequence && h.Target == webhookCall.Target && h.Payload == webhookCall.Payload);
+    /// <summary>How Blynk answered a webhook request: the datastream write it caused (same correlation), null when it never arrived.</summary>
+    public Hop? BlynkAnswerTo(Hop request) =>
+        InternalHops(HopKind.DatastreamWrite, "Blynk's answer to the webhook").FirstOrDefault(h => h.Sequence > request.Sequence && h.Correlation == request.Correlation && h.Source != Hop.BlynkApp);
 
     /// <summary>
     /// Seconds between the last publish before millis() wrapped and the first one after (its v14 is smaller); null

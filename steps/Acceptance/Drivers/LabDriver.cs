@@ -1,19 +1,24 @@
 using System.Globalization;
 using System.Text.Json;
-using ParticleBlynk.Device;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Acceptance.Support;
+using ParticleBlynk.Loop;
+using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Drivers;
 
 /// <summary>
-/// One scenario's lab: collects the Given configuration, starts the target on first use, and offers the few
-/// domain operations the steps are made of. Scenario-scoped (Reqnroll context injection), never shared.
+/// One scenario's lab: collects the Given configuration (a <see cref="LabSpec"/>), starts the run's target on first use,
+/// guards every capability the scenario must declare, and offers the domain operations the steps are made of.
+/// Scenario-scoped (Reqnroll context injection), never shared. It knows no target by name: only the seam.
 /// </summary>
-public sealed partial class LabDriver : IAsyncDisposable
+public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposable
 {
     private ILoopTarget? _target;
+    private TargetDescriptor? _descriptor;
+    private IReadOnlySet<Capability>? _declared;
 
-    public LabOptions Options { get; private set; } = new();
+    /// <summary>The lab the scenario asks for (fresh random tokens: no token is ever a constant).</summary>
+    public LabSpec Spec { get; private set; } = LabSpec.Standard();
 
     public bool Started => _target is not null;
 
@@ -22,26 +27,88 @@ public sealed partial class LabDriver : IAsyncDisposable
 
     public Journal Journal => Target.Journal;
 
-    /// <summary>Changes the lab before it starts (Given steps).</summary>
-    public void Configure(Func<LabOptions, LabOptions> change)
+    /// <summary>Every token of the scenario (also before the target started): whatever a step writes goes through it.</summary>
+    public Secrets Secrets => _target?.Secrets ?? new Secrets(Spec.Tokens());
+
+    /// <summary>The capabilities the scenario's tags declare (@needs:…).</summary>
+    public IReadOnlySet<Capability> Declared => _declared ??= Capabilities.Declared(scenario.ScenarioInfo.CombinedTags);
+
+    /// <summary>The run's target card.</summary>
+    public async Task<TargetDescriptor> DescriptorAsync() => _descriptor ??= (await AcceptanceTestRun.CurrentAsync()).Target;
+
+    /// <summary>Changes the lab before it starts (Given steps); <paramref name="needs"/> is the capability the change takes.</summary>
+    public void Configure(Func<LabSpec, LabSpec> change, Capability? needs = null, string? what = null)
     {
         if (_target is not null)
         {
             throw new InvalidOperationException("The lab is already running: configure it in Given steps before the device powers on.");
         }
 
-        Options = change(Options);
+        if (needs is { } capability)
+        {
+            Require(capability, what ?? "this Given step");
+        }
+
+        Spec = change(Spec);
+    }
+
+    /// <summary>
+    /// Guards a capability: the scenario must declare it (a step that uses more than it says fails, naming the tag, so
+    /// tags cannot rot) and the target must have it (else the scenario skips with the target's reason).
+    /// </summary>
+    public void Require(Capability capability, string what)
+    {
+        if (!Declared.Contains(capability))
+        {
+            throw new UndeclaredCapabilityException(
+                $"{what} needs {Capabilities.Name(capability)}, but the scenario does not declare it: tag it @{Capabilities.Tag(capability)}.");
+        }
+
+        if (_descriptor is { } target && target.WhyNot(capability) is { } reason)
+        {
+            throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Name}': {reason}.");
+        }
     }
 
     public async Task<ILoopTarget> StartAsync()
     {
-        _target ??= await LoopTargets.StartAsync(Options);
+        if (_target is not null)
+        {
+            return _target;
+        }
+
+        var descriptor = await DescriptorAsync();
+        try
+        {
+            _target = await descriptor.StartAsync(Spec, CancellationToken.None);
+        }
+        catch (TargetCannotRunException ex)
+        {
+            throw Xunit.Sdk.SkipException.ForSkip($"Target '{descriptor.Name}': {ex.Message}");
+        }
+
         return _target;
+    }
+
+    /// <summary>Replaces the names of the lab's tokens in a step's text: "&lt;the account's access token&gt;", "&lt;the Blynk device's token&gt;", "&lt;the device id&gt;".</summary>
+    public string Expand(string text)
+    {
+        var lab = _target?.Lab ?? Spec;
+        return text
+            .Replace("<the account's access token>", lab.ParticleAccessToken, StringComparison.Ordinal)
+            .Replace("<the Blynk device's token>", lab.BlynkToken, StringComparison.Ordinal)
+            .Replace("<the firmware's token>", lab.EffectiveFirmwareToken, StringComparison.Ordinal)
+            .Replace("<the device id>", lab.DeviceId, StringComparison.Ordinal);
     }
 
     public async Task PowerOnAsync()
     {
         var target = await StartAsync();
+        if (target.Device.CannotPowerOnReason is { } reason)
+        {
+            throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Descriptor.Name}': {reason}.");
+        }
+
         MarkPoweredOn(target.Time.Now);
         await target.Device.PowerOnAsync();
     }
@@ -52,25 +119,34 @@ public sealed partial class LabDriver : IAsyncDisposable
         await target.Time.PassAsync(span);
     }
 
+    /// <summary>Lets time pass until <paramref name="condition"/> holds (or <paramref name="limit"/> is up).</summary>
+    public async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan limit)
+    {
+        var target = await StartAsync();
+        return await target.Time.WaitUntilAsync(() => ValueTask.FromResult(condition()), limit);
+    }
+
     /// <summary>Powers on (if needed) and lets time pass until the device has made <paramref name="count"/> publishes.</summary>
     public async Task WaitForPublishesAsync(int count, TimeSpan limit)
     {
-        var target = await StartAsync();
+        await StartAsync();
         if (PoweredOnAt is null)
         {
             await PowerOnAsync();
         }
 
-        var reached = await target.Time.WaitUntilAsync(() => Publishes.Count >= count, limit);
-        if (!reached)
+        if (!await WaitUntilAsync(() => PublishCount >= count, limit))
         {
             throw new TimeoutException(
-                $"Expected {count} publish(es) from the device within {limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, saw {Publishes.Count}.{Environment.NewLine}{JournalText()}");
+                $"Expected {count} publish(es) from the device within {limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, saw {PublishCount}.{Environment.NewLine}{JournalText()}");
         }
     }
 
-    /// <summary>The device's events as the Particle Cloud received them.</summary>
-    public IReadOnlyList<CloudEvent> Publishes => Target.Particle.EventsFrom(Options.DeviceId).Where(e => e.Name == "blynk_https_get").ToList();
+    /// <summary>The device's blynk_https_get events as the Particle Cloud published them.</summary>
+    public IReadOnlyList<CloudEvent> Publishes =>
+        [.. Target.Particle.Events.Where(e => e.Name == PublishEvent && e.CoreId == Target.Lab.DeviceId)];
+
+    private int PublishCount => Target.Particle.Events.Count(e => e.Name == PublishEvent && e.CoreId == Target.Lab.DeviceId);
 
     /// <summary>The raw JSON text of a field of one publish (e.g. "3.141590" for v15; <c>^1</c> is the last one).</summary>
     public string PayloadField(Index publish, string field)
@@ -85,11 +161,17 @@ public sealed partial class LabDriver : IAsyncDisposable
         return json.RootElement.GetProperty(field).GetRawText();
     }
 
-    public DatastreamReading Blynk(string pin) => Target.Blynk.Read(pin);
+    /// <summary>A datastream through the Blynk side.</summary>
+    public Task<DatastreamReading> BlynkAsync(string pin) => Target.Blynk.ReadAsync(pin);
 
-    public bool? LedOn => Target.Device.UserLedOn;
+    /// <summary>The D7 LED (led-readback).</summary>
+    public async Task<bool?> LedOnAsync()
+    {
+        Require(Capability.LedReadback, "Reading the D7 LED");
+        return await Target.Device.UserLedOnAsync();
+    }
 
-    /// <summary>The journal, for failure messages: the part that matters is usually the last hops.</summary>
+    /// <summary>The journal, for failure messages: the last hops, tokens redacted.</summary>
     public string JournalText(int last = 30)
     {
         if (_target is null)
@@ -98,7 +180,7 @@ public sealed partial class LabDriver : IAsyncDisposable
         }
 
         var hops = _target.Journal.Hops;
-        return "Journal (last hops):" + Environment.NewLine + _target.Journal.Render(hops.Skip(Math.Max(0, hops.Count - last)));
+        return "Journal (last hops):" + Environment.NewLine + _target.Journal.Render(_target.Secrets, hops.Skip(Math.Max(0, hops.Count - last)));
     }
 
     public async ValueTask DisposeAsync()
@@ -109,3 +191,6 @@ public sealed partial class LabDriver : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A step used a capability its scenario did not declare: the scenario fails, naming the missing tag.</summary>
+public sealed class UndeclaredCapabilityException(string message) : Exception(message);

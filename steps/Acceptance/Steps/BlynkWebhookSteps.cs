@@ -1,7 +1,6 @@
 using System.Globalization;
 using ParticleBlynk.Acceptance.Drivers;
-using ParticleBlynk.BlynkCloud;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Loop;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Steps;
@@ -14,27 +13,30 @@ public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
 
     [Given("the Blynk webhook quota is {int} per minute")]
     public void GivenQuota(int perMinute) =>
-        lab.Configure(o => o with { BlynkWebhookQuota = new WebhookQuotaPolicy(perMinute, TimeSpan.FromMinutes(1)) });
+        lab.Configure(o => o with { BlynkWebhookQuotaRequests = perMinute, BlynkWebhookQuotaWindow = TimeSpan.FromMinutes(1) }, Capability.CloudInternals, "Setting Blynk's webhook quota");
 
-    [Given("the Blynk webhook sends the Particle token {string}")]
-    public void GivenWebhookToken(string token) => lab.Configure(o => o with { BlynkWebhookAccessToken = token });
+    [Given("the Blynk webhook sends a Particle token that is not the account's")]
+    public void GivenWebhookToken() =>
+        lab.Configure(o => o with { BlynkWebhookAccessToken = LabSpec.NewParticleToken() }, Capability.CloudInternals, "Changing the Blynk webhook's token");
 
     [Then("^the Particle Cloud received (GET|POST) (\\S+) with body (.+)$")]
     public void ThenParticleReceived(string method, string path, string body)
     {
-        var request = lab.ParticleReceived(method, path).Should().ContainSingle(lab.JournalText()).Subject;
-        LabDriver.Canonical(request.Body).Should().Be(LabDriver.Canonical(body), lab.JournalText());
+        var request = lab.ParticleReceived(method, lab.Expand(path)).Should().ContainSingle(lab.JournalText()).Subject;
+        LabDriver.Canonical(request.RequestBody ?? "").Should().Be(LabDriver.Canonical(body), lab.JournalText());
         scenario[LastRequest] = request;
     }
 
     [Then("that request carried the header {string}")]
     public void ThenHeader(string header)
     {
-        var (name, value) = (header[..header.IndexOf(':', StringComparison.Ordinal)], header[(header.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
-        var request = (ReceivedRequest)scenario[LastRequest];
-        request.Headers.Should().ContainKey(name);
+        var expanded = lab.Expand(header);
+        var (name, value) = (expanded[..expanded.IndexOf(':', StringComparison.Ordinal)], expanded[(expanded.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
+        var request = (HttpExchange)scenario[LastRequest];
+        var sent = request.Header(name);
+        sent.Should().NotBeNull($"the request should carry {name}");
         // Exact value; only media-type parameters (e.g. "; charset=utf-8") are left out of the comparison.
-        request.Headers[name].Split(';')[0].Trim().Should().Be(value, $"the request carried {name}: {request.Headers[name]}");
+        sent!.Split(';')[0].Trim().Should().Be(value, $"the request carried {name}: {sent}");
     }
 
     [When("the V16 switch is toggled {int} times in the Blynk app, a minute apart")]
@@ -42,22 +44,22 @@ public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
 
     [Then("the Blynk webhook failed {int} times")]
     public void ThenWebhookFailed(int times) =>
-        lab.BlynkWebhookCalls(HopOutcome.Failed).Should().HaveCount(times, lab.JournalText());
+        lab.BlynkWebhookCalls(o => o is not (HopOutcome.Delivered or HopOutcome.Pending or HopOutcome.DroppedByQuota)).Should().HaveCount(times, lab.JournalText());
 
     [Then("Blynk sent the failure notification email after {int} failures")]
     public void ThenFailureEmail(int failures) =>
-        lab.Hops(Leg.L4, HopOutcome.Failed).Where(h => h.Action == "failure notification email")
-            .Should().ContainSingle(lab.JournalText()).Which.Detail.Should().StartWith($"{failures} failures");
+        lab.InternalHops(HopKind.Notification, "Blynk's failure notification").Should().ContainSingle(lab.JournalText())
+            .Which.Reason.Should().StartWith($"{failures.ToString(CultureInfo.InvariantCulture)} failures");
 
     [Then("the Blynk webhook was dropped by the quota")]
     public void ThenDroppedByQuota() =>
-        lab.Hops(Leg.L4, HopOutcome.DroppedByQuota).Should().ContainSingle(lab.JournalText());
+        lab.BlynkWebhookCalls(o => o == HopOutcome.DroppedByQuota).Should().ContainSingle(lab.JournalText());
 
     [Then("^the Blynk webhook got (\\d+) (.+)$")]
     public void ThenWebhookGot(int status, string body)
     {
-        var hop = lab.Hops(Leg.L4).Should().ContainSingle(lab.JournalText()).Subject;
-        hop.Detail.Should().StartWith(status.ToString(CultureInfo.InvariantCulture), lab.JournalText());
-        LabDriver.Canonical(hop.Detail![hop.Detail.IndexOf('{', StringComparison.Ordinal)..]).Should().Be(LabDriver.Canonical(body), lab.JournalText());
+        var hop = lab.BlynkWebhookCalls(_ => true).Should().ContainSingle(lab.JournalText()).Subject;
+        hop.Http!.Status.Should().Be(status, lab.JournalText());
+        LabDriver.Canonical(hop.Http.ResponseBody ?? "").Should().Be(LabDriver.Canonical(body), lab.JournalText());
     }
 }

@@ -14,8 +14,8 @@ public sealed class DashboardSteps(DashboardDriver dashboard, LabDriver lab, IRe
     [Then("the dashboard shows the boot publish in V6 and V14, and V15 as {string}")]
     public async Task ThenDashboardShowsBootPublish(string v15)
     {
-        await dashboard.ExpectLabelAsync("V6", lab.Blynk("V6").Value ?? "--");
-        await dashboard.ExpectLabelAsync("V14", lab.Blynk("V14").Value ?? "--");
+        await dashboard.ExpectLabelAsync("V6", (await lab.BlynkAsync("V6")).Value ?? "--");
+        await dashboard.ExpectLabelAsync("V14", (await lab.BlynkAsync("V14")).Value ?? "--");
         await dashboard.ExpectLabelAsync("V15", v15);
     }
 

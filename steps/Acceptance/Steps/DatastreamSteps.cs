@@ -1,6 +1,6 @@
 using System.Globalization;
 using ParticleBlynk.Acceptance.Drivers;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Loop;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Steps;
@@ -10,7 +10,11 @@ namespace ParticleBlynk.Acceptance.Steps;
 public sealed class DatastreamSteps(LabDriver lab)
 {
     [Given("the device's millis\\() is {long}")]
-    public void GivenMillis(long value) => lab.VirtualDevice.SetMillis(checked((uint)value));
+    public async Task GivenMillis(long value)
+    {
+        await lab.StartAsync();
+        await lab.DeviceControl("Setting millis()").SetMillisAsync(checked((uint)value));
+    }
 
     [Then("the last publish carries {word} {string}")]
     public void ThenLastPublishCarries(string field, string raw) =>
@@ -22,22 +26,28 @@ public sealed class DatastreamSteps(LabDriver lab)
 
     [Then("Blynk refused the update with {string}")]
     public void ThenBlynkRefused(string message) =>
-        lab.Hops(Leg.L3, HopOutcome.Rejected).Should().Contain(h => h.Detail != null && h.Detail.Contains(message, StringComparison.Ordinal), lab.JournalText());
+        lab.InternalHops(HopKind.DatastreamWrite, "Blynk's answer to an update").Where(h => h.Outcome == HopOutcome.Rejected)
+            .Should().Contain(h => h.Reason != null && h.Reason.Contains(message, StringComparison.Ordinal), lab.JournalText());
 
     [Then("Blynk V14 still holds the value of the publish before")]
-    public void ThenV14StillPrevious()
-    {
-        lab.Blynk("V14").Value.Should().Be(lab.PayloadField(^2, "v14"), lab.JournalText());
-    }
+    public async Task ThenV14StillPrevious() =>
+        (await lab.BlynkAsync("V14")).Value.Should().Be(lab.PayloadField(^2, "v14"), lab.JournalText());
 
     [Then("Blynk's Last Update is the time of the last publish")]
-    public void ThenLastUpdateIsLastPublish() =>
-        lab.Target.Blynk.LastUpdate.Should().Be(lab.Publishes[^1].PublishedAt, lab.JournalText());
+    public async Task ThenLastUpdateIsLastPublish()
+    {
+        lab.Require(Capability.CloudInternals, "Blynk's Last Update");
+        (await lab.Target.Blynk.LastUpdateAsync()).Should().Be(lab.Publishes[^1].PublishedAt, lab.JournalText());
+    }
 
     [Then("Blynk's Last Update is more than {int} minutes old")]
-    public void ThenLastUpdateOld(int minutes) =>
-        (lab.Target.Time.Now - lab.Target.Blynk.LastUpdate!.Value).Should().BeGreaterThan(TimeSpan.FromMinutes(minutes), lab.JournalText());
+    public async Task ThenLastUpdateOld(int minutes)
+    {
+        lab.Require(Capability.CloudInternals, "Blynk's Last Update");
+        (lab.Target.Time.Now - (await lab.Target.Blynk.LastUpdateAsync())!.Value).Should().BeGreaterThan(TimeSpan.FromMinutes(minutes), lab.JournalText());
+    }
 
     [Then("the device shows Offline on Blynk")]
-    public void ThenOffline() => lab.Target.Blynk.IsOnline.Should().BeFalse("a Particle device never connects to Blynk itself (doc Testing step 4)");
+    public async Task ThenOffline() =>
+        (await lab.Target.Blynk.IsOnlineAsync()).Should().BeFalse("a Particle device never connects to Blynk itself (doc Testing step 4)");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.Loop;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Steps;
@@ -9,13 +10,15 @@ namespace ParticleBlynk.Acceptance.Steps;
 public sealed class DefectSteps(LabDriver lab)
 {
     [Given("the cloud connects {int} seconds after power-on")]
-    public void GivenTheCloudConnectsLate(int seconds) => lab.Configure(o => o with { CloudConnectDelay = TimeSpan.FromSeconds(seconds) });
+    public void GivenTheCloudConnectsLate(int seconds) =>
+        lab.Configure(o => o with { CloudConnectDelay = TimeSpan.FromSeconds(seconds) }, Capability.DeviceControl, "Delaying the cloud connection");
 
     [Given("millis\\() is {int} minutes short of its wrap at power-on")]
-    public void GivenMillisNearTheWrap(int minutes) => lab.Configure(o => o with { MillisAtBoot = unchecked((uint)(0x1_0000_0000L - (minutes * 60_000L))) });
+    public void GivenMillisNearTheWrap(int minutes) =>
+        lab.Configure(o => o with { MillisAtBoot = unchecked((uint)(0x1_0000_0000L - (minutes * 60_000L))) }, Capability.DeviceControl, "Starting millis() near its wrap");
 
     [When("v15 is set to {double}")]
-    public void WhenV15IsSetTo(double value) => lab.VirtualDevice.V15 = value;
+    public async Task WhenV15IsSetTo(double value) => await lab.DeviceControl("Setting v15").SetV15Async(value);
 
     [Then("every publish is valid JSON")]
     public void ThenEveryPublishIsValidJson() =>

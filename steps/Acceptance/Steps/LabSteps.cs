@@ -1,6 +1,6 @@
 using ParticleBlynk.Acceptance.Drivers;
 using ParticleBlynk.Device;
-using ParticleBlynk.Emulator;
+using ParticleBlynk.Loop;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Steps;
@@ -10,11 +10,11 @@ namespace ParticleBlynk.Acceptance.Steps;
 public sealed class LabSteps(LabDriver lab)
 {
     [Given("the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template")]
-    public void GivenTheStandardLab() => lab.Configure(_ => new LabOptions());
+    public void GivenTheStandardLab() => lab.Configure(_ => LabSpec.Standard());
 
     [Given("^the standard lab with an? (.+) running the (seed|fixed) firmware$")]
     public void GivenTheStandardLabWith(string platform, string firmware) =>
-        lab.Configure(_ => new LabOptions { Platform = Platforms.Parse(platform), Sketch = Enum.Parse<SketchKind>(firmware, ignoreCase: true) });
+        lab.Configure(_ => LabSpec.Standard() with { Platform = Platforms.Parse(platform), Firmware = Enum.Parse<FirmwareKind>(firmware, ignoreCase: true) });
 
     [Given("the device has made its boot publish")]
     public Task GivenTheBootPublish() => lab.WaitForPublishesAsync(1, TimeSpan.FromSeconds(10));

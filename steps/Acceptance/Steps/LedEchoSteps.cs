@@ -19,8 +19,8 @@ public sealed class LedEchoSteps(LabDriver lab, ScenarioContext scenario)
 
     /// <summary>"on", "off", or "none" for a board without a user LED on D7.</summary>
     [Then("the D7 LED is {word}")]
-    public void ThenLedIs(string state) =>
-        lab.LedOn.Should().Be(state switch { "on" => true, "off" => false, "none" => null, _ => throw new ArgumentException($"on, off or none, not '{state}'", nameof(state)) }, $"the D7 LED should be {state}. {lab.JournalText()}");
+    public async Task ThenLedIs(string state) =>
+        (await lab.LedOnAsync()).Should().Be(state switch { "on" => true, "off" => false, "none" => null, _ => throw new ArgumentException($"on, off or none, not '{state}'", nameof(state)) }, $"the D7 LED should be {state}. {lab.JournalText()}");
 
     [Then("the LED echo completed within {int} seconds of the switch")]
     public void ThenEchoWithin(int seconds)

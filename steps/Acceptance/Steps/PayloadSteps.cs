@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ParticleBlynk.Acceptance.Drivers;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Loop;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Steps;
@@ -11,19 +11,14 @@ namespace ParticleBlynk.Acceptance.Steps;
 [Binding]
 public sealed class PayloadSteps(LabDriver lab)
 {
-    /// <summary>A valid 32-character Blynk token that belongs to no device of the lab.</summary>
-    public const string ForeignToken = "Zq3pLk9xW2mN7vB4tR8yH1cJ6fD0sG5a";
-
+    /// <summary>Another device's token: a valid 32-character Blynk token that belongs to no device of the lab (fresh each time).</summary>
     [Given("^the firmware is flashed with (the doc's placeholder token|the Blynk device's token|another device's token)$")]
     public void GivenTheFirmwareToken(string token) => lab.FlashToken(token switch
     {
         "the doc's placeholder token" => LabDriver.PlaceholderToken,
-        "another device's token" => ForeignToken,
-        _ => lab.Options.BlynkToken,
+        "another device's token" => LabSpec.NewBlynkToken(),
+        _ => lab.Spec.BlynkToken,
     });
-
-    [Given("the firmware is flashed with the Blynk token {string}")]
-    public void GivenTheFirmwareTokenIs(string token) => lab.FlashToken(token);
 
     [When(@"^the device publishes with millis\(\) at (\d+) and v15 at (-?\d+(?:\.\d+)?)$")]
     public Task WhenTheDevicePublishesWith(string millis, string v15) =>
@@ -45,7 +40,7 @@ public sealed class PayloadSteps(LabDriver lab)
 
     [Then("the last publish is exactly:")]
     public void ThenTheLastPublishIsExactly(string payload) =>
-        lab.LastPublishData().Should().Be(payload.Trim(), lab.JournalText());
+        lab.LastPublishData().Should().Be(lab.Expand(payload.Trim()), lab.JournalText());
 
     [Then("the last publish is {int} bytes of valid JSON")]
     public void ThenTheLastPublishIsValidJson(int bytes)
@@ -84,7 +79,7 @@ public sealed class PayloadSteps(LabDriver lab)
     public void ThenTheLastPublishCarriesAToken(int characters)
     {
         var token = lab.LastPublishToken();
-        token.Should().Be(lab.Options.FirmwareToken ?? lab.Options.BlynkToken, lab.JournalText());
+        token.Should().Be(lab.Target.Lab.EffectiveFirmwareToken, lab.JournalText());
         token.Length.Should().Be(characters, lab.JournalText());
     }
 

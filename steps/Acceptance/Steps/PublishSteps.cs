@@ -1,5 +1,6 @@
 using System.Globalization;
 using ParticleBlynk.Acceptance.Drivers;
+using ParticleBlynk.Loop;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Steps;
@@ -15,29 +16,30 @@ public sealed class PublishSteps(LabDriver lab)
     [Then("the last two publishes are {double} seconds apart")]
     public void ThenLastTwoApart(double seconds)
     {
+        lab.Require(Capability.VirtualTime, "An exact cadence");
         var publishes = lab.Publishes;
         publishes.Should().HaveCountGreaterThanOrEqualTo(2, lab.JournalText());
         (publishes[^1].PublishedAt - publishes[^2].PublishedAt).Should().Be(TimeSpan.FromSeconds(seconds), lab.JournalText());
     }
 
     [Then("Blynk holds the values of the last publish in V14, V15, V16 and V17")]
-    public void ThenBlynkHoldsTheLastPublish()
+    public async Task ThenBlynkHoldsTheLastPublish()
     {
         foreach (var field in new[] { "v14", "v15", "v16", "v17" })
         {
-            lab.StoredAsPublished(field).Should().BeTrue($"Blynk {field.ToUpperInvariant()} should hold the published {field} ({lab.LastPayloadField(field)}), it holds '{lab.Blynk(field.ToUpperInvariant()).Value}'. {lab.JournalText()}");
+            (await lab.StoredAsPublishedAsync(field)).Should().BeTrue($"Blynk {field.ToUpperInvariant()} should hold the published {field} ({lab.LastPayloadField(field)}), it holds '{(await lab.BlynkAsync(field.ToUpperInvariant())).Value}'. {lab.JournalText()}");
         }
     }
 
     [Then("Blynk V14 holds the millis\\() of the last publish")]
-    public void ThenV14HoldsMillis() =>
-        lab.Blynk("V14").Value.Should().Be(lab.LastPayloadField("v14"), lab.JournalText());
+    public async Task ThenV14HoldsMillis() =>
+        (await lab.BlynkAsync("V14")).Value.Should().Be(lab.LastPayloadField("v14"), lab.JournalText());
 
     [Then("Blynk {word} is {string}")]
-    public void ThenBlynkPinIsText(string pin, string value) =>
-        lab.Blynk(pin).Value.Should().Be(value, lab.JournalText());
+    public async Task ThenBlynkPinIsText(string pin, string value) =>
+        (await lab.BlynkAsync(pin)).Value.Should().Be(value, lab.JournalText());
 
     [Then("Blynk {word} is {int}")]
-    public void ThenBlynkPinIs(string pin, int value) =>
-        lab.Blynk(pin).Value.Should().Be(value.ToString(CultureInfo.InvariantCulture), lab.JournalText());
+    public async Task ThenBlynkPinIs(string pin, int value) =>
+        (await lab.BlynkAsync(pin)).Value.Should().Be(value.ToString(CultureInfo.InvariantCulture), lab.JournalText());
 }

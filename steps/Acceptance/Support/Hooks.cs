@@ -1,30 +1,41 @@
 using ParticleBlynk.Acceptance.Drivers;
 using ParticleBlynk.Gherkin;
-using ParticleBlynk.Timeline;
+using ParticleBlynk.Loop;
 using Reqnroll;
 
 namespace ParticleBlynk.Acceptance.Support;
 
 /// <summary>
-/// The scenario hooks, in order: @browser scenarios skip where Chromium is missing; after each scenario the evidence
-/// (journal diagram and text, serial transcript) goes into the report, the browser closes, then the lab stops.
+/// The scenario hooks, in order: before the Background, a scenario skips — with the reason — when the run's target
+/// cannot run here or lacks a capability the scenario declares (@needs:…), or when Chromium is missing for a browser
+/// scenario. After each scenario the evidence (journal diagram and text, serial transcript, all tokens redacted) goes
+/// into the report, the browser closes, then the lab stops.
 /// </summary>
 [Binding]
 public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioContext scenario, IReqnrollOutputHelper output)
 {
-    // Exact millisecond assertions (cadence 300.01 s, timeouts at 20 s) hold on virtual time only: elsewhere say so.
-    [BeforeScenario("virtual-time")]
-    public static void SkipUnlessVirtualTime()
+    [BeforeScenario(Order = 0)]
+    public async Task SkipWhatTheTargetCannotDo()
     {
-        if (LoopTargets.Selected != "emulator")
+        var target = await lab.DescriptorAsync();
+        if (target.Unavailable() is { } unavailable)
         {
-            throw Xunit.Sdk.SkipException.ForSkip($"Target '{LoopTargets.Selected}': this scenario asserts exact times and needs the virtual clock (tagged @virtual-time).");
+            throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Name}': {unavailable}.");
+        }
+
+        foreach (var capability in lab.Declared)
+        {
+            if (target.WhyNot(capability) is { } reason)
+            {
+                throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Name}' lacks {Capabilities.Name(capability)} (@{Capabilities.Tag(capability)}): {reason}.");
+            }
+        }
+
+        if (lab.Declared.Contains(Capability.Browser))
+        {
+            DashboardDriver.SkipUnlessChromium();
         }
     }
-
-    // Before the Background starts the lab: a machine without Chromium skips at once, saying why (never a silent pass).
-    [BeforeScenario("browser")]
-    public static void SkipUnlessChromium() => DashboardDriver.SkipUnlessChromium();
 
     [AfterScenario(Order = 0)]
     public void AttachEvidence()
@@ -36,16 +47,16 @@ public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioCont
 
         var target = lab.Target;
         var title = scenario.ScenarioInfo.Title;
-        output.AttachText("journal.svg", SequenceDiagram.RenderSvg(target.Journal.Hops, title));
-        output.AttachText("journal.txt", target.Journal.Render());
-        output.AttachText("serial.txt", string.Join(Environment.NewLine, target.Device.SerialLines.Select(l => $"{l.At:HH:mm:ss.fff} {l.Text}")));
+        output.AttachText("journal.svg", SequenceDiagram.RenderSvg(target.Journal.Hops, title, target.Secrets));
+        output.AttachText("journal.txt", target.Journal.Render(target.Secrets));
+        output.AttachText("serial.txt", target.Secrets.Redact(string.Join(Environment.NewLine, target.Device.SerialLines.Select(l => $"{l.At:HH:mm:ss.fff} {CleanText.Line(l.Text)}"))));
         if (scenario.TestError is not null)
         {
             output.WriteLine(lab.JournalText());
         }
     }
 
-    [AfterScenario("browser", Order = 50)]
+    [AfterScenario("needs:browser", Order = 50)]
     public async Task CloseBrowser()
     {
         try

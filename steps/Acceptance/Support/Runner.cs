@@ -1,4 +1,5 @@
 using ParticleBlynk.Gherkin;
+using ParticleBlynk.Loop;
 using Reqnroll.Plugins;
 
 // Reqnroll always loads the test assembly's own RuntimePlugin attributes: this is what registers the xunit.v3 provider.
@@ -7,5 +8,41 @@ using Reqnroll.Plugins;
 
 namespace ParticleBlynk.Acceptance.Support;
 
-/// <summary>BeforeTestRun/AfterTestRun hooks and the report flush happen once around the whole run.</summary>
-public sealed class AcceptanceTestRun() : ReqnrollTestRun(typeof(AcceptanceTestRun).Assembly);
+/// <summary>
+/// Brackets the whole run: Reqnroll's BeforeTestRun/AfterTestRun and report flush, and the run's target — the plug-in
+/// catalog loaded once, the target runsettings select (E2E_TARGET), disposed after the last scenario.
+/// </summary>
+public sealed class AcceptanceTestRun() : ReqnrollTestRun(typeof(AcceptanceTestRun).Assembly)
+{
+    private TargetCatalog? _catalog;
+
+    /// <summary>The target every scenario of this run starts.</summary>
+    public TargetDescriptor Target { get; private set; } = null!;
+
+    /// <summary>The run's fixture, from inside a scenario.</summary>
+    public static async ValueTask<AcceptanceTestRun> CurrentAsync() =>
+        await TestContext.Current.GetFixture<AcceptanceTestRun>()
+        ?? throw new InvalidOperationException("The acceptance run fixture is not attached to this test.");
+
+    public override async ValueTask InitializeAsync()
+    {
+        _catalog = TargetCatalog.Load(AppContext.BaseDirectory);
+        Target = _catalog.Find(TargetCatalog.SelectedName);
+        await base.InitializeAsync();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            if (_catalog is not null)
+            {
+                await _catalog.DisposeAsync();
+            }
+        }
+    }
+}

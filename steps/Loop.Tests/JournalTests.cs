@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace ParticleBlynk.Loop.Tests;
+
+public sealed class JournalTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Hops_are_numbered_timestamped_classified_and_sized_in_utf8_bytes()
+    {
+        // Given
+        var time = new FakeTimeProvider(Start);
+        var journal = new Journal(time);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        // When
+        var hop = journal.Record(new Hop { Kind = HopKind.Publish, Source = "device d", Target = "Particle Cloud", DeviceId = "d", EventName = "blynk_https_get", Payload = "{\"v15\":\"µ\"}" });
+
+        // Then
+        hop.Sequence.Should().Be(1);
+        hop.At.Should().Be(Start.AddSeconds(1));
+        hop.Leg.Should().Be(Leg.L1);
+        hop.Correlation.Should().Be("c1");
+        hop.Bytes.Should().Be(12, "11 characters, and µ is two bytes in UTF-8");
+        journal.Render().Should().Contain("00:00:01.000 L1 c1 device d -> Particle Cloud: publish blynk_https_get [12 B] Delivered");
+    }
+
+    [Theory]
+    [InlineData(HopKind.Publish, false, Leg.L1)]
+    [InlineData(HopKind.PublishRefused, false, Leg.L1)]
+    [InlineData(HopKind.PublishRefused, true, Leg.L6)]
+    [InlineData(HopKind.Echo, true, Leg.L6)]
+    [InlineData(HopKind.WebhookRequest, false, Leg.L2)]
+    [InlineData(HopKind.WebhookResponse, false, Leg.L2)]
+    [InlineData(HopKind.DatastreamWrite, false, Leg.L3)]
+    [InlineData(HopKind.BlynkWebhook, false, Leg.L4)]
+    [InlineData(HopKind.Notification, false, Leg.L4)]
+    [InlineData(HopKind.FunctionCall, false, Leg.L5)]
+    [InlineData(HopKind.FunctionReturn, false, Leg.L5)]
+    [InlineData(HopKind.DeviceLink, false, Leg.None)]
+    public void The_leg_follows_from_the_kind_in_one_place(HopKind kind, bool echo, Leg leg) =>
+        LegClassifier.Classify(kind, echo).Should().Be(leg);
+
+    [Fact]
+    public void A_hop_completed_in_place_keeps_its_place_before_the_hops_it_caused()
+    {
+        // Given a Blynk webhook recorded when sent, and the function call it caused
+        var journal = new Journal(new FakeTimeProvider(Start));
+        var sent = journal.Record(new Hop { Kind = HopKind.BlynkWebhook, Source = "Blynk webhook", Target = "api.particle.io", Pin = "V16", Outcome = HopOutcome.Pending });
+        journal.Record(new Hop { Kind = HopKind.FunctionCall, Source = "Particle Cloud", Target = "device d", DeviceId = "d", Function = "blynk_led", Payload = "1" });
+
+        // When the webhook's answer comes
+        var completed = journal.Complete(sent, h => h with { Outcome = HopOutcome.Delivered, Duration = TimeSpan.FromMilliseconds(12) });
+
+        // Then
+        journal.Hops.Select(h => h.Kind).Should().Equal(HopKind.BlynkWebhook, HopKind.FunctionCall);
+        journal.Hops[0].Should().Be(completed);
+        completed!.Outcome.Should().Be(HopOutcome.Delivered);
+        completed.Revision.Should().Be(1);
+        completed.Sequence.Should().Be(sent.Sequence);
+    }
+
+    [Fact]
+    public void A_full_journal_drops_its_oldest_hops_and_counts_them()
+    {
+        // Given
+        var journal = new Journal(new FakeTimeProvider(Start), capacity: 10);
+
+        // When
+        for (var i = 0; i < 25; i++)
+        {
+            journal.Record(new Hop { Kind = HopKind.DeviceLink, Source = "harness", Target = "device", Payload = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        // Then
+        journal.Count.Should().Be(25);
+        journal.Hops.Should().HaveCountLessThanOrEqualTo(10);
+        journal.Dropped.Should().Be(25 - journal.Hops.Count);
+        journal.Hops[^1].Payload.Should().Be("24");
+        journal.Since(21).Select(h => h.Payload).Should().Equal("21", "22", "23", "24"); // payload i is sequence i + 1
+        journal.Render().Should().StartWith($"({journal.Dropped} older hops dropped");
+    }
+
+    [Fact]
+    public void A_mirror_keeps_the_sequence_numbers_and_takes_later_revisions_in_place()
+    {
+        // Given a lab's journal and a mirror of it
+        var lab = new Journal(new FakeTimeProvider(Start));
+        var mirror = new Journal(new FakeTimeProvider(Start));
+        var sent = lab.Record(new Hop { Kind = HopKind.BlynkWebhook, Source = "Blynk webhook", Target = "api.particle.io", Outcome = HopOutcome.Pending });
+        lab.Record(new Hop { Kind = HopKind.FunctionCall, Source = "Particle Cloud", Target = "device d", DeviceId = "d", Function = "f" });
+
+        // When
+        foreach (var hop in lab.Since(0))
+        {
+            mirror.Append(hop);
+        }
+
+        mirror.Append(lab.Complete(sent, h => h with { Outcome = HopOutcome.Failed })!);
+
+        // Then
+        mirror.Hops.Should().Equal(lab.Hops);
+        mirror.Hops[0].Outcome.Should().Be(HopOutcome.Failed);
+    }
+
+    [Fact]
+    public void Rendering_redacts_tokens_and_escapes_a_forged_line()
+    {
+        // Given
+        var token = "38bb7b318cc6898c80317decb34525844bc9db55";
+        var journal = new Journal(new FakeTimeProvider(Start));
+        journal.Record(new Hop { Kind = HopKind.Publish, Source = "device d", Target = "Particle Cloud", EventName = "e", Payload = $"{{\"t\":\"{token}\"}}\nFORGED line" });
+
+        // When
+        var text = journal.Render(new Secrets(token));
+
+        // Then
+        text.Should().NotContain(token).And.Contain("38bb…db55").And.Contain("\\nFORGED line");
+        text.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(2, "one line for the hop, one for its payload");
+    }
+}

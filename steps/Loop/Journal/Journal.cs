@@ -1,0 +1,259 @@
+using System.Text;
+
+namespace ParticleBlynk.Loop;
+
+/// <summary>
+/// One ordered timeline of every hop of a scenario or a lab (design.md §5). Feeds record typed hops; the journal
+/// numbers them, classifies their leg and links their correlation in one place; steps assert over the records; the
+/// report renders them. Bounded: past <see cref="Capacity"/> the oldest hops are dropped and counted. Thread-safe.
+/// </summary>
+public sealed class Journal
+{
+    /// <summary>Hops kept by default: a virtual day of one board is about 3,000.</summary>
+    public const int DefaultCapacity = 100_000;
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly Correlator _correlator = new();
+    private readonly List<Hop> _hops = [];
+    private long _nextSequence;
+    private long _firstKept = 1;
+    private long _changes;
+
+    public Journal(TimeProvider time, int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _time = time;
+        Capacity = capacity;
+    }
+
+    /// <summary>Raised after a hop is recorded (on the recording thread, outside the journal's lock).</summary>
+    public event Action<Hop>? HopRecorded;
+
+    public int Capacity { get; }
+
+    /// <summary>Hops dropped because the journal was full (the report says so).</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>Hops recorded so far, dropped ones included (the sequence number of the last hop).</summary>
+    public long Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextSequence;
+            }
+        }
+    }
+
+    /// <summary>Bumped by every record and every completion in place: a driver waiting for "anything new" watches it.</summary>
+    public long Changes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _changes;
+            }
+        }
+    }
+
+    /// <summary>Set by a journal fed only by public interfaces: record the echo's unseen L4/L5 as inferred hops.</summary>
+    public EchoInference? Inference
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _correlator.Inference;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _correlator.Inference = value;
+            }
+        }
+    }
+
+    /// <summary>Every hop kept, in recording order.</summary>
+    public IReadOnlyList<Hop> Hops
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _hops];
+            }
+        }
+    }
+
+    /// <summary>The hops recorded after sequence number <paramref name="sequence"/>.</summary>
+    public IReadOnlyList<Hop> Since(long sequence)
+    {
+        lock (_gate)
+        {
+            var from = (int)Math.Max(0, sequence + 1 - _firstKept);
+            return from >= _hops.Count ? [] : _hops.GetRange(from, _hops.Count - from);
+        }
+    }
+
+    /// <summary>The hop with sequence number <paramref name="sequence"/>, null when dropped or unknown.</summary>
+    public Hop? Find(long sequence)
+    {
+        lock (_gate)
+        {
+            var index = sequence - _firstKept;
+            return index >= 0 && index < _hops.Count ? _hops[(int)index] : null;
+        }
+    }
+
+    /// <summary>
+    /// Records a hop: fills its sequence, time (when left default), leg, correlation and size. Returns the record as kept.
+    /// </summary>
+    public Hop Record(Hop hop)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        var recorded = new List<Hop>(1);
+        lock (_gate)
+        {
+            var inferred = new List<Hop>();
+            var linked = _correlator.Link(hop, inferred);
+            foreach (var implied in inferred)
+            {
+                recorded.Add(Keep(implied));
+            }
+
+            recorded.Add(Keep(linked));
+        }
+
+        foreach (var kept in recorded)
+        {
+            HopRecorded?.Invoke(kept);
+        }
+
+        return recorded[^1];
+    }
+
+    /// <summary>
+    /// Completes a hop in place (a request's answer came): same sequence, same place, a new revision. The hops it caused
+    /// meanwhile stay after it. Returns the completed record; null when the hop was dropped.
+    /// </summary>
+    public Hop? Complete(Hop hop, Func<Hop, Hop> completion)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        ArgumentNullException.ThrowIfNull(completion);
+        Hop completed;
+        lock (_gate)
+        {
+            var index = hop.Sequence - _firstKept;
+            if (index < 0 || index >= _hops.Count)
+            {
+                return null;
+            }
+
+            var current = _hops[(int)index];
+            completed = completion(current) with
+            {
+                Sequence = current.Sequence, Leg = current.Leg, Correlation = current.Correlation, Kind = current.Kind, Revision = current.Revision + 1,
+            };
+            _hops[(int)index] = completed;
+            _changes++;
+        }
+
+        HopRecorded?.Invoke(completed);
+        return completed;
+    }
+
+    /// <summary>
+    /// Mirrors a hop another journal already numbered, classified and linked (a remote lab's stream): kept with its own
+    /// sequence number; a later revision of a hop it holds replaces it in place.
+    /// </summary>
+    public Hop Append(Hop hop)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        lock (_gate)
+        {
+            _correlator.Seen(hop.Correlation);
+            var index = hop.Sequence - _firstKept;
+            if (_hops.Count > 0 && index >= 0 && index < _hops.Count)
+            {
+                if (hop.Revision > _hops[(int)index].Revision)
+                {
+                    _hops[(int)index] = hop;
+                    _changes++;
+                }
+            }
+            else if (hop.Sequence > _nextSequence)
+            {
+                if (_hops.Count == 0)
+                {
+                    _firstKept = hop.Sequence;
+                }
+                else if (hop.Sequence != _nextSequence + 1)
+                {
+                    throw new InvalidOperationException($"Hop {hop.Sequence} does not follow {_nextSequence}: the stream lost hops.");
+                }
+
+                _nextSequence = hop.Sequence;
+                Add(hop);
+            }
+        }
+
+        HopRecorded?.Invoke(hop);
+        return hop;
+    }
+
+    /// <summary>The journal as text, one hop per line (failure messages, the report), tokens redacted.</summary>
+    public string Render(Secrets? secrets = null, IEnumerable<Hop>? hops = null) => JournalText.Render(hops ?? Hops, secrets, Dropped);
+
+    private Hop Keep(Hop hop)
+    {
+        var kept = hop with
+        {
+            Sequence = ++_nextSequence,
+            At = hop.At == default ? _time.GetUtcNow() : hop.At,
+            Bytes = hop.Bytes > 0 ? hop.Bytes : Encoding.UTF8.GetByteCount(hop.Payload),
+        };
+        Add(kept);
+        return kept;
+    }
+
+    private void Add(Hop hop)
+    {
+        _changes++;
+        _hops.Add(hop);
+        if (_hops.Count > Capacity)
+        {
+            // Drop the oldest tenth at once: a List shifts on removal, so dropping one per hop would cost O(n) each time.
+            var drop = Math.Max(1, Capacity / 10);
+            _hops.RemoveRange(0, drop);
+            _firstKept += drop;
+            Dropped += drop;
+        }
+    }
+}
+
+/// <summary>Renders hops as text: one line per hop, tokens redacted, control characters escaped, long payloads cut.</summary>
+public static class JournalText
+{
+    public static string Render(IEnumerable<Hop> hops, Secrets? secrets = null, long dropped = 0)
+    {
+        var text = new StringBuilder();
+        if (dropped > 0)
+        {
+            text.Append("(").Append(dropped.ToString(System.Globalization.CultureInfo.InvariantCulture)).AppendLine(" older hops dropped: the journal is bounded)");
+        }
+
+        foreach (var hop in hops)
+        {
+            var line = hop with { Payload = CleanText.Line(hop.Payload), Reason = hop.Reason is null ? null : CleanText.Line(hop.Reason) };
+            text.AppendLine(secrets?.Redact(line.ToString()) ?? line.ToString());
+        }
+
+        return text.Length == 0 ? "(no hops recorded)" + Environment.NewLine : text.ToString();
+    }
+}

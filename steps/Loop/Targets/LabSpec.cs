@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using ParticleBlynk.Device;
+
+namespace ParticleBlynk.Loop;
+
+/// <summary>Which firmware the board runs.</summary>
+public enum FirmwareKind
+{
+    /// <summary>The integration doc's firmware, defects included.</summary>
+    Seed,
+
+    /// <summary>The same firmware with the seed's defects corrected.</summary>
+    Fixed,
+}
+
+/// <summary>
+/// What one scenario's lab is: the board, the tokens, the doc's configuration on both clouds, and how the board
+/// behaves. The defaults are "the standard lab" of the features' Background. Immutable: Given steps derive variants
+/// with <c>with</c>. Targets that cannot build every variant (a real board is what it is) say so when they start.
+/// </summary>
+public sealed record LabSpec
+{
+    /// <summary>A 24-hex Particle device id (contracts.md §2.1).</summary>
+    public string DeviceId { get; init; } = "e00fce68d3b2a1c4f5e6a7b8";
+
+    public string DeviceName { get; init; } = "blynk_boron";
+
+    public Platform Platform { get; init; } = Platforms.Boron;
+
+    public FirmwareKind Firmware { get; init; } = FirmwareKind.Seed;
+
+    /// <summary>Device OS version the board runs; null = the platform's default.</summary>
+    public Version? DeviceOsVersion { get; init; }
+
+    /// <summary>The Particle account's access token (40 lowercase hex).</summary>
+    public required string ParticleAccessToken { get; init; }
+
+    /// <summary>The token the Blynk webhook sends as Bearer (default: the account's).</summary>
+    public string? BlynkWebhookAccessToken { get; init; }
+
+    /// <summary>The Blynk device's auth token (32 characters).</summary>
+    public required string BlynkToken { get; init; }
+
+    /// <summary>The token compiled into the firmware (default: the Blynk device's, as the doc tells the user).</summary>
+    public string? FirmwareToken { get; init; }
+
+    /// <summary>The Blynk region server the device lives on.</summary>
+    public string BlynkRegion { get; init; } = "ny3.blynk.cloud";
+
+    /// <summary>The Particle webhook's JSON (default: the doc's custom template, verbatim).</summary>
+    public string ParticleWebhookJson { get; init; } = DocParticleWebhookJson;
+
+    /// <summary>The Blynk webhook quota: executions per window (the doc: 1 per minute).</summary>
+    public int BlynkWebhookQuotaRequests { get; init; } = 1;
+
+    public TimeSpan BlynkWebhookQuotaWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>When the cloud connection comes up after power-on (null: never by itself).</summary>
+    public TimeSpan? CloudConnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A USB host has the serial port open when the board boots.</summary>
+    public bool SerialHostAttached { get; init; } = true;
+
+    /// <summary>millis() at power-on (0 on a real board).</summary>
+    public uint MillisAtBoot { get; init; }
+
+    /// <summary>Virtual time one loop() takes.</summary>
+    public TimeSpan LoopInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The token the firmware actually carries.</summary>
+    public string EffectiveFirmwareToken => FirmwareToken ?? BlynkToken;
+
+    /// <summary>The token the Blynk webhook actually sends.</summary>
+    public string EffectiveWebhookAccessToken => BlynkWebhookAccessToken ?? ParticleAccessToken;
+
+    /// <summary>The doc's Particle webhook JSON (mocks/SeedIntegration/particle-webhook.json, embedded verbatim).</summary>
+    public static string DocParticleWebhookJson { get; } = ReadEmbedded("particle-webhook.json");
+
+    /// <summary>The standard lab with fresh random tokens (every run uses new ones: no token is ever a constant).</summary>
+    public static LabSpec Standard() => new() { ParticleAccessToken = NewParticleToken(), BlynkToken = NewBlynkToken() };
+
+    /// <summary>40 lowercase hex characters, like every Particle access token in the docs.</summary>
+    public static string NewParticleToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
+    /// <summary>32 characters of [A-Za-z0-9_-]: 24 random bytes in base64url (Blynk's security.md).</summary>
+    public static string NewBlynkToken() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+
+    /// <summary>Every token of the lab, for redaction.</summary>
+    public IEnumerable<string> Tokens() =>
+        new[] { ParticleAccessToken, BlynkWebhookAccessToken, BlynkToken, FirmwareToken }.OfType<string>();
+
+    private static string ReadEmbedded(string name)
+    {
+        using var stream = typeof(LabSpec).Assembly.GetManifestResourceStream("SeedIntegration." + name)
+            ?? throw new InvalidOperationException($"Embedded resource SeedIntegration.{name} is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
