@@ -23,6 +23,28 @@ ensure_test_prerequisites() {
   apt_ensure node nodejs                # particle-api-js runs on the machine's Node.js
   apt_ensure npm npm                    # the real-client tests install particle-cli / particle-api-js from npm
   apt_ensure curl curl                  # the Blynk HTTPS API checks send the docs' curl examples
+  apt_ensure ser2net ser2net            # the serial bridge's board-farm tests export a pty over TCP and RFC 2217
+}
+
+# Fresh random tokens for the emulated account and Blynk device of every scenario, unless the caller set them: the run's
+# artefacts are then scanned for them (scan_for_tokens), so a token written in full anywhere fails the run.
+export_fresh_tokens() {
+  if [ -z "${E2E_PARTICLE_TOKEN:-}" ]; then
+    E2E_PARTICLE_TOKEN="$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')"
+  fi
+  if [ -z "${E2E_BLYNK_TOKEN:-}" ]; then
+    E2E_BLYNK_TOKEN="$(head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '\n')"
+  fi
+  export E2E_PARTICLE_TOKEN E2E_BLYNK_TOKEN
+}
+
+# Greps every artefact of a results folder (TRX, JUnit, Reqnroll HTML/ndjson with their embedded attachments, the console
+# log) for the run's tokens. Fails when one is there in full.
+scan_for_tokens() {
+  local results="$1"
+  local scan="$ROOT/steps/ArtefactScan/bin/Debug/net10.0/ParticleBlynk.ArtefactScan.dll"
+  dotnet build "$ROOT/steps/ArtefactScan/ParticleBlynk.ArtefactScan.csproj" -v q -nologo >/dev/null
+  dotnet "$scan" --self-check && dotnet "$scan" "$results" "$E2E_PARTICLE_TOKEN" "$E2E_BLYNK_TOKEN"
 }
 
 new_results_dir() {
@@ -40,11 +62,13 @@ run_dotnet_test() {
   export REQNROLL_FORMATTERS_message="outputFilePath=$results/reqnroll_report.ndjson"
   # -m:1: one test project at a time — the browser, the real clients and the virtual-time watchdogs stay far from
   # their wall-clock bounds on a 2-core machine.
+  # The console log is kept with the results: it is an artefact too, scanned for tokens.
   dotnet test "$@" -m:1 \
     --results-directory "$results" \
     --logger "trx;LogFilePrefix=results" \
     --logger "junit;LogFilePath=$results/junit/{assembly}.junit.xml;MethodFormat=Class;FailureBodyFormat=Verbose" \
-    --logger "console;verbosity=normal"
+    --logger "console;verbosity=normal" 2>&1 | tee -a "$results/console.log"
+  return "${PIPESTATUS[0]}"
 }
 
 # Prints "N passed, N failed[, N skipped]" summed over the TRX files of a results folder.

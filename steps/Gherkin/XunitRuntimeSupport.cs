@@ -19,7 +19,11 @@ public sealed class XunitRuntimePlugin : IRuntimePlugin
     public void Initialize(RuntimePluginEvents runtimePluginEvents, RuntimePluginParameters runtimePluginParameters, UnitTestProviderConfiguration unitTestProviderConfiguration)
     {
         runtimePluginEvents.RegisterGlobalDependencies += (_, e) =>
+        {
             e.ObjectContainer.RegisterTypeAs<XunitRuntimeProvider, IUnitTestRuntimeProvider>(ProviderName);
+            // Step failures pass through the scenario's IReportRedactor before Reqnroll records them (tokens masked).
+            e.ObjectContainer.RegisterTypeAs<RedactingBindingInvoker, Reqnroll.Bindings.IAsyncBindingInvoker>();
+        };
         runtimePluginEvents.CustomizeTestThreadDependencies += (_, e) =>
         {
             e.ObjectContainer.RegisterTypeAs<TestOutputTraceListener, ITraceListener>();

@@ -41,7 +41,7 @@ public sealed class CorrelatorTests
         journal.Record(new Hop { Kind = HopKind.DatastreamWrite, Source = Hop.BlynkApp, Target = "Blynk device 1", Pin = "V16", Payload = "V16=1" });
         journal.Record(new Hop
         {
-            Kind = HopKind.BlynkWebhook, Source = "Blynk webhook", Target = "api.particle.io", Pin = "V16",
+            Kind = HopKind.BlynkWebhook, Source = "Blynk webhook", Target = "api.particle.io", Pin = "V16", Outcome = HopOutcome.Pending,
             Http = new HttpExchange("POST", $"https://api.particle.io/v1/devices/{Device}/blynk_led") { RequestBody = """{"args":"1"}""" },
         });
         journal.Record(new Hop { Kind = HopKind.FunctionCall, Source = "Particle Cloud", Target = "device", DeviceId = Device, Function = "blynk_led", Payload = "1" });

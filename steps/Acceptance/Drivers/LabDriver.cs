@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ParticleBlynk.Acceptance.Support;
+using ParticleBlynk.Gherkin;
 using ParticleBlynk.Loop;
 using Reqnroll;
 
@@ -11,7 +12,7 @@ namespace ParticleBlynk.Acceptance.Drivers;
 /// guards every capability the scenario must declare, and offers the domain operations the steps are made of.
 /// Scenario-scoped (Reqnroll context injection), never shared. It knows no target by name: only the seam.
 /// </summary>
-public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposable
+public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposable, IReportRedactor
 {
     private ILoopTarget? _target;
     private TargetDescriptor? _descriptor;
@@ -29,6 +30,9 @@ public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposab
 
     /// <summary>Every token of the scenario (also before the target started): whatever a step writes goes through it.</summary>
     public Secrets Secrets => _target?.Secrets ?? new Secrets(Spec.Tokens());
+
+    /// <summary>Masks the scenario's tokens in a failure's text (the report, TRX, console).</summary>
+    public string Redact(string text) => Secrets.Redact(text);
 
     /// <summary>The capabilities the scenario's tags declare (@needs:…).</summary>
     public IReadOnlySet<Capability> Declared => _declared ??= Capabilities.Declared(scenario.ScenarioInfo.CombinedTags);

@@ -17,6 +17,9 @@ public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioCont
     [BeforeScenario(Order = 0)]
     public async Task SkipWhatTheTargetCannotDo()
     {
+        // Every step failure from here on is redacted with the scenario's tokens before Reqnroll records it.
+        scenario.ScenarioContainer.RegisterInstanceAs<IReportRedactor>(lab);
+
         var target = await lab.DescriptorAsync();
         if (target.Unavailable() is { } unavailable)
         {

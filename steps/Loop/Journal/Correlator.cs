@@ -15,7 +15,7 @@ internal sealed class Correlator
 
     private readonly Dictionary<string, Queue<string>> _publishesAwaitingWebhook = new(StringComparer.Ordinal);
     private readonly List<(string Event, string Query, string Correlation)> _openRequests = [];
-    private readonly Dictionary<string, Queue<string>> _writesAwaitingWebhook = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _lastWrite = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Device, string Function, string Argument, string Correlation)> _webhookCalls = [];
     private readonly Dictionary<(string Device, string Function), Queue<string>> _callsAwaitingReturn = [];
     private readonly Dictionary<string, string> _echoPending = new(StringComparer.Ordinal);
@@ -90,7 +90,7 @@ internal sealed class Correlator
                 {
                     foreach (var (pin, value) in HopValues.Written(hop))
                     {
-                        Enqueue(_writesAwaitingWebhook, pin, correlation);
+                        _lastWrite[pin] = correlation; // a datastream webhook fires right after the write that changed the pin
                         if (Inference is { } inference && hop.Source == Hop.BlynkApp && string.Equals(pin, inference.SwitchPin, StringComparison.OrdinalIgnoreCase))
                         {
                             _unseenSwitches.Add((value, correlation));
@@ -101,10 +101,10 @@ internal sealed class Correlator
 
                 break;
             case HopKind.BlynkWebhook:
-                correlation ??= Dequeue(_writesAwaitingWebhook, hop.Pin) ?? New();
+                correlation ??= (hop.Pin is { } trigger && _lastWrite.TryGetValue(trigger, out var write) ? write : null) ?? New();
                 _lastBlynkWebhook = correlation;
                 _unseenSwitches.Clear(); // the webhook is seen: nothing to infer for the switches before it
-                if (hop.Outcome == HopOutcome.Delivered && hop.Http is { } call && ParseCall(call) is { } target)
+                if (hop.Outcome is HopOutcome.Pending or HopOutcome.Delivered && hop.Http is { } call && ParseCall(call) is { } target)
                 {
                     _webhookCalls.Add((target.Device, target.Function, target.Argument, correlation));
                     Trim(_webhookCalls);

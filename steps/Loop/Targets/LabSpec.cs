@@ -76,8 +76,28 @@ public sealed record LabSpec
     /// <summary>The doc's Particle webhook JSON (mocks/SeedIntegration/particle-webhook.json, embedded verbatim).</summary>
     public static string DocParticleWebhookJson { get; } = ReadEmbedded("particle-webhook.json");
 
-    /// <summary>The standard lab with fresh random tokens (every run uses new ones: no token is ever a constant).</summary>
-    public static LabSpec Standard() => new() { ParticleAccessToken = NewParticleToken(), BlynkToken = NewBlynkToken() };
+    /// <summary>The variable that gives the emulated account's access token (else a fresh random one per lab).</summary>
+    public const string ParticleTokenVariable = "E2E_PARTICLE_TOKEN";
+
+    /// <summary>The variable that gives the emulated Blynk device's token (else a fresh random one per lab).</summary>
+    public const string BlynkTokenVariable = "E2E_BLYNK_TOKEN";
+
+    /// <summary>
+    /// The standard lab. Its tokens come from <see cref="ParticleTokenVariable"/> and <see cref="BlynkTokenVariable"/> when
+    /// set (a run that scans its artefacts for them), else fresh random ones: no token is ever a constant.
+    /// </summary>
+    public static LabSpec Standard() => new()
+    {
+        ParticleAccessToken = FromEnvironment(ParticleTokenVariable, 40, c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c)) ?? NewParticleToken(),
+        BlynkToken = FromEnvironment(BlynkTokenVariable, 32, c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ?? NewBlynkToken(),
+    };
+
+    private static string? FromEnvironment(string variable, int length, Func<char, bool> allowed) =>
+        Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
+            ? value.Length == length && value.All(allowed)
+                ? value
+                : throw new InvalidOperationException($"{variable} must be {length} characters of the token's alphabet (it is {value.Length} long).")
+            : null;
 
     /// <summary>40 lowercase hex characters, like every Particle access token in the docs.</summary>
     public static string NewParticleToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
