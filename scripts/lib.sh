@@ -47,6 +47,15 @@ scan_for_tokens() {
   dotnet "$scan" --self-check && dotnet "$scan" "$results" "$E2E_PARTICLE_TOKEN" "$E2E_BLYNK_TOKEN"
 }
 
+# A free TCP port on 127.0.0.1 (for a service started by a script, e.g. ser2net).
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 40000 ))
+    if ! grep -qi "$(printf ':%04X ' "$port")" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then echo "$port"; return; fi
+  done
+}
+
 new_results_dir() {
   local dir="${E2E_RESULTS_DIR:-$ROOT/results/$(date -u +%Y%m%dT%H%M%SZ)}"
   mkdir -p "$dir"
@@ -56,6 +65,7 @@ new_results_dir() {
 # dotnet test with TRX + JUnit into one folder; Reqnroll's HTML report goes there through E2E_RESULTS_DIR.
 run_dotnet_test() {
   local results="$1"; shift
+  mkdir -p "$results"
   export E2E_RESULTS_DIR="$results"
   # Reqnroll's per-formatter override (REQNROLL_FORMATTERS_<name>) puts its reports in the run's folder.
   export REQNROLL_FORMATTERS_html="outputFilePath=$results/reqnroll_report.html"

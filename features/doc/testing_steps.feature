@@ -44,12 +44,12 @@ Feature: The integration doc's Testing steps and Troubleshooting
     And 6 minutes pass
     Then Blynk's Last Update is more than 5 minutes old
 
-  @L1
+  @L1 @smoke
   Scenario: Testing step 5 - the device log shows what the device published
     Given the device has made its boot publish
     Then the Particle event stream of the device shows "blynk_https_get" with the payload printed on serial
 
-  @L2
+  @L2 @smoke
   Scenario: Testing step 6 - the integration log shows the webhook was triggered successfully
     Given the device has made its boot publish
     Then the Particle event stream shows "hook-sent/blynk_https_get" for the boot publish

@@ -8,28 +8,49 @@ Feature: The blynk_led cloud function
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
     And the device has made its boot publish
 
-  @payload @needs:led-readback
+  @payload
   Scenario Outline: Calling blynk_led through the Particle API with <argument>
     When blynk_led is called with <argument> through the Particle API
     Then the call answers 200 with return value <returned>
-    And the D7 LED is <led>
     And the device has published <publishes> times
 
     Examples: accepted arguments
-      | argument   | returned | led  | publishes |
-      | "on"       | 1        | on   | 2         |
-      | "1"        | 1        | on   | 2         |
-      | "off"      | 0        | off  | 2         |
-      | "0"        | 0        | off  | 2         |
+      | argument   | returned | publishes |
+      | "on"       | 1        | 2         |
+      | "1"        | 1        | 2         |
+      | "off"      | 0        | 2         |
+      | "0"        | 0        | 2         |
 
     Examples: rejected arguments (no republish)
-      | argument   | returned | led  | publishes |
-      | "ON"       | -1       | off  | 1         |
-      | " on"      | -1       | off  | 1         |
-      | ""         | -1       | off  | 1         |
-      | "true"     | -1       | off  | 1         |
+      | argument   | returned | publishes |
+      | "ON"       | -1       | 1         |
+      | " on"      | -1       | 1         |
+      | ""         | -1       | 1         |
+      | "true"     | -1       | 1         |
 
-  @fault
+  @needs:led-readback
+  Scenario Outline: blynk_led with <argument> drives the D7 LED <led>
+    When blynk_led is called with <argument> through the Particle API
+    Then the D7 LED is <led>
+
+    Examples:
+      | argument | led |
+      | "on"     | on  |
+      | "1"      | on  |
+      | "off"    | off |
+      | "0"      | off |
+      | "ON"     | off |
+      | "true"   | off |
+
+  @payload @smoke
+  Scenario: The republish after a call reports the LED in v16 and v17, and V17 echoes it on Blynk
+    When blynk_led is called with "on" through the Particle API
+    And 2 seconds pass
+    Then the last publish carries v16 "1"
+    And the last publish carries v17 "1"
+    And Blynk V17 is 1
+
+  @fault @smoke
   Scenario: A rejected argument is reported on the serial log
     When blynk_led is called with "ON" through the Particle API
     Then the serial log shows "Unexpected on_off value of: 'ON'"

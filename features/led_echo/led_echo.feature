@@ -17,3 +17,11 @@ Feature: LED echo
     And the V16 switch is turned off in the Blynk app
     Then the D7 LED is off
     And Blynk V17 is 0
+
+  @timing @smoke
+  Scenario: Switching V16 on in the app: V17 echoes it within 2 seconds
+    The LED itself needs eyes on the board; V17 is its echo on Blynk, what every target can read.
+
+    When the V16 switch is turned on in the Blynk app
+    Then Blynk V17 is 1
+    And the LED echo completed within 2 seconds of the switch

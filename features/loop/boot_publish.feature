@@ -7,8 +7,9 @@ Feature: Boot publish reaches Blynk
   Background:
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
 
+  @smoke
   Scenario: The boot publish arrives on Blynk with exactly the published values
     When the device powers on and 2 seconds pass
     Then the device has published 1 time
     And Blynk holds the values of the last publish in V14, V15, V16 and V17
-    And Blynk V6 is "2026-01-01T00:00:01.000Z"
+    And Blynk V6 holds the time the Particle Cloud published the last publish

@@ -7,7 +7,7 @@ Feature: The published payload
   Background:
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
 
-  @L1 @payload
+  @L1 @payload @needs:virtual-time
   Scenario: The boot publish is the doc's JSON with the device's token, millis(), v15 and the LED state
     When the device powers on and 2 seconds pass
     Then the device has published 1 time

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using ParticleBlynk.LoopHost;
+using ParticleBlynk.LoopHost.Control;
 
 // The standalone lab. stdout carries exactly one line, READY {json}, printed only once every board that powers on at
 // start has booted, connected and registered its functions; everything else goes to stderr, tokens redacted.
@@ -9,6 +10,7 @@ Console.SetOut(Console.Error);
 
 string? configPath = null;
 var options = new LoopHostOptions();
+var controlPort = 0;
 var watchStdin = true;
 for (var i = 0; i < args.Length; i++)
 {
@@ -29,6 +31,9 @@ for (var i = 0; i < args.Length; i++)
             case "--port-blynk":
                 options = options with { BlynkPort = Port() };
                 break;
+            case "--port-control":
+                controlPort = Port();
+                break;
             case "--virtual-time":
                 options = options with { VirtualTime = true };
                 break;
@@ -37,10 +42,11 @@ for (var i = 0; i < args.Length; i++)
                 break;
             case "-h" or "--help":
                 Console.Error.WriteLine("""
-                    usage: ParticleBlynk.Lab [--config <file>] [--port-particle <n>] [--port-blynk <n>] [--virtual-time] [--ignore-stdin]
+                    usage: ParticleBlynk.Lab [--config <file>] [--port-particle <n>] [--port-blynk <n>] [--port-control <n>] [--virtual-time] [--ignore-stdin]
                       --config          lab file (default: the demo lab, Lab/demo-lab.json; format in mocks/Lab/README.md)
                       --port-particle   127.0.0.1 port for the Particle API (default: a free port)
                       --port-blynk      127.0.0.1 port for the Blynk mock (default: a free port)
+                      --port-control    127.0.0.1 port for the control API (default: a free port; its token is in the READY line)
                       --virtual-time    run on virtual time: it moves only when a driver advances it (control API)
                       --ignore-stdin    keep running when stdin closes (background runs, containers); stop with SIGTERM or Ctrl-C
                     Prints one line "READY {json}" on stdout when every board is up; logs to stderr. Stops when stdin closes, on SIGTERM or Ctrl-C.
@@ -73,7 +79,11 @@ var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuations
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult("SIGTERM"); });
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult("SIGINT"); });
 
-await using var lab = await LoopHost.StartAsync(configuration, options with { Log = line => Console.Error.WriteLine(line) });
+void Log(string line) => Console.Error.WriteLine(line);
+await using var sessions = new LabSessions();
+var lab = await LoopHost.StartAsync(configuration, options with { Log = Log });
+sessions.Add(lab, id: LabSessions.DefaultId);
+await using var control = await LabControlServer.StartAsync(sessions, controlPort, Log);
 try
 {
     await lab.WhenReadyAsync();
@@ -84,7 +94,10 @@ catch (TimeoutException ex)
     return 1;
 }
 
-stdout.WriteLine(LoopHost.ReadyLine(lab.ReadyReport()));
+// The control token is printed here and nowhere else: whoever reads READY may drive the lab.
+var ready = lab.ReadyReport();
+ready["control"] = new Dictionary<string, string> { ["url"] = control.Url.ToString(), ["token"] = control.Token, ["session"] = LabSessions.DefaultId };
+stdout.WriteLine(LoopHost.ReadyLine(ready));
 stdout.Flush();
 
 if (watchStdin)
@@ -105,9 +118,9 @@ var boards = lab.Scheduler?.Completion ?? Task.Delay(Timeout.Infinite);
 var first = await Task.WhenAny(stop.Task, boards);
 if (first == boards && boards.Exception is { } failure)
 {
-    Console.Error.WriteLine(lab.Secrets.Redact($"An emulated board failed: {failure.InnerException}"));
+    Log(lab.Secrets.Redact($"An emulated board failed: {failure.InnerException}"));
     return 1;
 }
 
-Console.Error.WriteLine($"Stopping ({(first == stop.Task ? stop.Task.Result : "boards stopped")}).");
+Log($"Stopping ({(first == stop.Task ? stop.Task.Result : "boards stopped")}).");
 return 0;

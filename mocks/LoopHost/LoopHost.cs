@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ParticleBlynk.Emulator;
 using ParticleBlynk.Loop;
+using ParticleBlynk.SerialBridge;
 using ParticleBlynk.Timeline;
 using BlynkMock = ParticleBlynk.BlynkCloud.BlynkCloud;
 using ParticleMock = ParticleBlynk.ParticleCloud.ParticleCloud;
@@ -29,12 +30,15 @@ public sealed record LoopHostOptions
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
-/// <summary>One emulated board of a running loop.</summary>
-public sealed class LabBoard(BoardOptions options, EmulatedDevice device)
+/// <summary>One emulated board of a running loop, and its USB serial behind a pseudo-terminal when the lab puts it there.</summary>
+public sealed class LabBoard(BoardOptions options, EmulatedDevice device, PseudoTerminal? serial)
 {
     public BoardOptions Options { get; } = options;
 
     public EmulatedDevice Device { get; } = device;
+
+    /// <summary>The board's USB serial as a tty (<see cref="BoardOptions.SerialPty"/>), null when the lab keeps it in-process.</summary>
+    public PseudoTerminal? Serial { get; } = serial;
 
     public string Id => Options.Id;
 
@@ -202,12 +206,24 @@ public sealed class LoopHost : IAsyncDisposable
             _options.Log?.Invoke($"host map: {route.Key} -> {route.Value}");
         }
 
-        var boards = Configuration.Devices.Select(b => new LabBoard(b, new EmulatedDevice(b.ToEmulatorOptions(), Particle.DeviceGateway, Services.Time))).ToList();
+        var boards = Configuration.Devices.Select(b => new LabBoard(
+            b,
+            new EmulatedDevice(b.ToEmulatorOptions(), Particle.DeviceGateway, Services.Time),
+            b.SerialPty is { } link ? PseudoTerminal.Open(link) : null)).ToList();
         Boards = boards;
         _lastV15 = new double[boards.Count];
         foreach (var board in boards)
         {
             _owned.Add(board.Device);
+            if (board.Serial is { } pty)
+            {
+                // The firmware's bytes go to the tty as a USB CDC port sends them (dropped while no host has it open).
+                _owned.Add(new DisposeAction(pty.Dispose));
+                board.Device.SerialBytesWritten += bytes => pty.Write(bytes);
+                board.Device.SetSerialHostAttached(pty.HostAttached);
+                _options.Log?.Invoke($"board {board.Id}: USB serial on {pty}");
+            }
+
             board.Device.PublishAttempted += attempt => RecordRefused(board.Device, attempt);
             board.Device.SerialLineWritten += _ => Interlocked.Increment(ref _deviceChanges);
             board.Device.UserLedChanged += _ => Interlocked.Increment(ref _deviceChanges);
@@ -231,6 +247,7 @@ public sealed class LoopHost : IAsyncDisposable
 
         Scheduler = RealTimeDeviceScheduler.Start(Services.Time, [.. boards.Select(b => b.Device)], () =>
         {
+            NoteSerialHosts();
             NoteSensorChanges();
             if (!_ready.Task.IsCompleted && atStart.All(b => b.IsReady))
             {
@@ -247,6 +264,18 @@ public sealed class LoopHost : IAsyncDisposable
 
             return true;
         }).ConfigureAwait(false);
+    }
+
+    // Serial.isConnected() is true while a host has the board's port open (DTR on a real board; an open tty here).
+    private void NoteSerialHosts()
+    {
+        foreach (var board in Boards)
+        {
+            if (board.Serial is { } pty && pty.HostAttached != board.Device.Os?.Serial.HostAttached)
+            {
+                board.Device.SetSerialHostAttached(pty.HostAttached);
+            }
+        }
     }
 
     private void NoteSensorChanges()
@@ -297,6 +326,15 @@ public sealed class LoopHost : IAsyncDisposable
         {
             _device.RunDue(now);
             host.NoteSensorChange(board);
+        }
+    }
+
+    private sealed class DisposeAction(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

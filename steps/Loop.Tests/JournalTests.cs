@@ -120,3 +120,24 @@ public sealed class JournalTests
         text.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Should().HaveCount(2, "one line for the hop, one for its payload");
     }
 }
+
+public sealed class JournalChangeTests
+{
+    [Fact]
+    public void Changed_since_gives_new_hops_and_hops_completed_in_place_in_their_latest_revision()
+    {
+        // Given a reader that has seen the journal up to the Blynk webhook being sent
+        var journal = new Journal(new FakeTimeProvider());
+        var sent = journal.Record(new Hop { Kind = HopKind.BlynkWebhook, Source = "Blynk", Target = "api.particle.io", Outcome = HopOutcome.Pending });
+        var seen = journal.Changes;
+
+        // When the call it caused is recorded and the webhook completes
+        journal.Record(new Hop { Kind = HopKind.FunctionCall, Source = "Particle", Target = "device d", DeviceId = "d", Function = "f" });
+        journal.Complete(sent, h => h with { Outcome = HopOutcome.Delivered });
+
+        // Then
+        var changed = journal.ChangedSince(seen);
+        changed.Select(h => (h.Sequence, h.Kind, h.Outcome)).Should().Equal((1, HopKind.BlynkWebhook, HopOutcome.Delivered), (2, HopKind.FunctionCall, HopOutcome.Delivered));
+        journal.ChangedSince(journal.Changes).Should().BeEmpty();
+    }
+}

@@ -129,3 +129,40 @@ public sealed class CapabilityTagTests
     [InlineData(Capability.Browser, "needs:browser")]
     public void Every_capability_has_one_tag(Capability capability, string tag) => Capabilities.Tag(capability).Should().Be(tag);
 }
+
+public sealed class WireJsonTests
+{
+    [Fact]
+    public void A_lab_spec_travels_with_its_platform_by_name_and_comes_back_equal()
+    {
+        // Given
+        var spec = LabSpec.Standard() with { Platform = ParticleBlynk.Device.Platforms.Photon2, Firmware = FirmwareKind.Fixed, DeviceOsVersion = new Version(4, 2, 0) };
+
+        // When
+        var json = WireJson.Serialize(spec);
+        var back = WireJson.Deserialize<LabSpec>(json);
+
+        // Then
+        json.Should().Contain("\"platform\":\"Photon 2\"").And.Contain("\"firmware\":\"Fixed\"");
+        back.Should().Be(spec);
+    }
+
+    [Fact]
+    public void A_hop_travels_with_its_http_exchange_and_comes_back_equal()
+    {
+        // Given
+        var hop = new Hop
+        {
+            Sequence = 7, At = new DateTimeOffset(2026, 1, 1, 0, 0, 1, TimeSpan.Zero), Leg = Leg.L2, Kind = HopKind.WebhookResponse, Source = "s", Target = "t",
+            Correlation = "c3", Outcome = HopOutcome.Rejected, Duration = TimeSpan.FromMilliseconds(12), Revision = 1,
+            Http = new HttpExchange("GET", "https://ny3.blynk.cloud/external/api/batch/update?token=x&V14=1") { Status = 308, Location = "https://fra1.blynk.cloud/x" },
+        };
+
+        // When
+        var back = WireJson.Deserialize<Hop>(WireJson.Serialize(hop));
+
+        // Then
+        back.Should().BeEquivalentTo(hop);
+        back.Http!.Query.Should().Equal(KeyValuePair.Create("token", "x"), KeyValuePair.Create("V14", "1"));
+    }
+}

@@ -59,8 +59,7 @@ public sealed partial class LabDriver
     public async Task<DateTimeOffset> SwitchFromAppAndAwaitEchoAsync(string pin, string value, TimeSpan limit)
     {
         var target = await StartAsync();
-        var switchedAt = target.Time.Now;
-        await target.Blynk.SwitchFromAppAsync(pin, value);
+        var switchedAt = await target.Blynk.SwitchFromAppAsync(pin, value);
         await WaitUntilAsync(() => V17WriteAfter(switchedAt, value) is not null, limit);
         return switchedAt;
     }

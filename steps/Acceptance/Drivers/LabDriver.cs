@@ -117,6 +117,20 @@ public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposab
         await target.Device.PowerOnAsync();
     }
 
+    /// <summary>The board's USB serial port goes away for <paramref name="duration"/>; time passes until it is back.</summary>
+    public async Task UnplugSerialAsync(TimeSpan duration)
+    {
+        var target = await StartAsync();
+        if (target.Device.CannotUnplugReason is { } reason)
+        {
+            throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Descriptor.Name}': {reason}.");
+        }
+
+        var links = Journal.Count;
+        await target.Device.UnplugSerialAsync(duration);
+        await WaitUntilAsync(() => Journal.Since(links).Any(h => h.Kind == HopKind.DeviceLink && h.Outcome == HopOutcome.Delivered), duration + TimeSpan.FromSeconds(30));
+    }
+
     public async Task PassAsync(TimeSpan span)
     {
         var target = await StartAsync();

@@ -31,6 +31,12 @@ public sealed class PublishSteps(LabDriver lab)
         }
     }
 
+    /// <summary>V6 is {{PARTICLE_PUBLISHED_AT}}: ISO 8601 UTC with milliseconds, the instant the cloud published the event.</summary>
+    [Then("Blynk V6 holds the time the Particle Cloud published the last publish")]
+    public async Task ThenV6HoldsThePublishTime() =>
+        (await lab.BlynkAsync("V6")).Value.Should().Be(
+            lab.Publishes[^1].PublishedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), lab.JournalText());
+
     [Then("Blynk V14 holds the millis\\() of the last publish")]
     public async Task ThenV14HoldsMillis() =>
         (await lab.BlynkAsync("V14")).Value.Should().Be(lab.LastPayloadField("v14"), lab.JournalText());

@@ -16,3 +16,6 @@ public sealed class PublishCadenceFeature(FeatureFixture fixture) : FeatureTests
 
 [FeatureFile("features/defects/seed_defects.feature")]
 public sealed class SeedDefectsFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/hardware/serial_link.feature")]
+public sealed class SerialLinkFeature(FeatureFixture fixture) : FeatureTests(fixture);

@@ -182,6 +182,7 @@ public sealed record Hop
     public bool Inferred { get; init; }
 
     /// <summary>A few words for the text and the diagram, e.g. "publish blynk_https_get", "GET /external/api/batch/update".</summary>
+    [JsonIgnore]
     public string Action => Kind switch
     {
         HopKind.Publish or HopKind.PublishRefused or HopKind.Echo => "publish " + EventName,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ParticleBlynk.Loop;
 
 /// <summary>An HTTP request as it was sent (URL as written, before any host mapping) and what came back.</summary>
@@ -18,16 +20,21 @@ public sealed record HttpExchange(string Method, string Url)
 
     public string? ResponseBody { get; init; }
 
+    [JsonIgnore]
     private Uri? Parsed => Uri.TryCreate(Url, UriKind.Absolute, out var uri) ? uri : null;
 
+    [JsonIgnore]
     public string Host => Parsed?.Host ?? "";
 
+    [JsonIgnore]
     public string Path => Parsed?.AbsolutePath ?? Url;
 
     /// <summary>The query without '?', exactly as sent (still URL-encoded).</summary>
+    [JsonIgnore]
     public string RawQuery => Parsed?.Query.TrimStart('?') ?? "";
 
     /// <summary>The query as (name, raw value) pairs in the order sent; values stay URL-encoded.</summary>
+    [JsonIgnore]
     public IReadOnlyList<KeyValuePair<string, string>> Query => QueryPairs.Parse(RawQuery);
 
     /// <summary>A request header by name (case-insensitive), or null.</summary>

@@ -16,6 +16,8 @@ public sealed class Journal
     private readonly TimeProvider _time;
     private readonly Correlator _correlator = new();
     private readonly List<Hop> _hops = [];
+    private readonly List<long> _addedAt = []; // the change number each kept hop was appended at (ascending)
+    private readonly List<(long Change, long Sequence)> _completions = []; // hops completed in place, by change number
     private long _nextSequence;
     private long _firstKept = 1;
     private long _changes;
@@ -101,6 +103,35 @@ public sealed class Journal
         }
     }
 
+    /// <summary>
+    /// Every hop recorded or completed in place after change number <paramref name="change"/> (see <see cref="Changes"/>),
+    /// in sequence order, each in its latest revision: what a stream sends a reader that has seen up to that change.
+    /// </summary>
+    public IReadOnlyList<Hop> ChangedSince(long change)
+    {
+        lock (_gate)
+        {
+            var from = _addedAt.BinarySearch(change + 1);
+            from = from < 0 ? ~from : from;
+            var changed = new SortedDictionary<long, Hop>();
+            for (var i = from; i < _hops.Count; i++)
+            {
+                changed[_hops[i].Sequence] = _hops[i];
+            }
+
+            for (var i = _completions.Count - 1; i >= 0 && _completions[i].Change > change; i--)
+            {
+                var index = _completions[i].Sequence - _firstKept;
+                if (index >= 0 && index < _hops.Count)
+                {
+                    changed[_completions[i].Sequence] = _hops[(int)index];
+                }
+            }
+
+            return [.. changed.Values];
+        }
+    }
+
     /// <summary>The hop with sequence number <paramref name="sequence"/>, null when dropped or unknown.</summary>
     public Hop? Find(long sequence)
     {
@@ -162,6 +193,11 @@ public sealed class Journal
             };
             _hops[(int)index] = completed;
             _changes++;
+            _completions.Add((_changes, completed.Sequence));
+            if (_completions.Count > Capacity)
+            {
+                _completions.RemoveRange(0, _completions.Count - Capacity);
+            }
         }
 
         HopRecorded?.Invoke(completed);
@@ -185,6 +221,7 @@ public sealed class Journal
                 {
                     _hops[(int)index] = hop;
                     _changes++;
+                    _completions.Add((_changes, hop.Sequence));
                 }
             }
             else if (hop.Sequence > _nextSequence)
@@ -226,11 +263,13 @@ public sealed class Journal
     {
         _changes++;
         _hops.Add(hop);
+        _addedAt.Add(_changes);
         if (_hops.Count > Capacity)
         {
             // Drop the oldest tenth at once: a List shifts on removal, so dropping one per hop would cost O(n) each time.
             var drop = Math.Max(1, Capacity / 10);
             _hops.RemoveRange(0, drop);
+            _addedAt.RemoveRange(0, drop);
             _firstKept += drop;
             Dropped += drop;
         }

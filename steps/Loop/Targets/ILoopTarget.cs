@@ -47,7 +47,13 @@ public interface IDeviceSide
     /// <summary>Why the target cannot power-cycle the board (null: it can).</summary>
     string? CannotPowerOnReason { get; }
 
-    /// <summary>Every serial line so far.</summary>
+    /// <summary>Why the target cannot make the board's USB serial port go away and come back (null: it can).</summary>
+    string? CannotUnplugReason { get; }
+
+    /// <summary>The board's USB serial port goes away (a pulled cable, a hub port switched off) and comes back after <paramref name="duration"/>.</summary>
+    Task UnplugSerialAsync(TimeSpan duration);
+
+    /// <summary>Every serial line so far (since the scenario began, on a board that was already running).</summary>
     IReadOnlyList<SerialLine> SerialLines { get; }
 
     /// <summary>The D7 user LED (<see cref="Capability.LedReadback"/>): lit, dark, or null for a board without one.</summary>
@@ -98,8 +104,11 @@ public interface IBlynkSide
     /// <summary>The device's Online/Offline indicator (isHardwareConnected).</summary>
     Task<bool> IsOnlineAsync();
 
-    /// <summary>Writes a datastream as the Blynk app or the dashboard switch does (fires the datastream webhook).</summary>
-    Task SwitchFromAppAsync(string pin, string value);
+    /// <summary>
+    /// Writes a datastream as the Blynk app or the dashboard switch does (fires the datastream webhook). Returns when the
+    /// switch happened (a real bench may first wait for its webhook quota to have room).
+    /// </summary>
+    Task<DateTimeOffset> SwitchFromAppAsync(string pin, string value);
 
     /// <summary>The device's web dashboard (<see cref="Capability.Browser"/>), null where there is none to open.</summary>
     Uri? DashboardUrl { get; }

@@ -68,9 +68,11 @@ public sealed record LabSpec
     public TimeSpan LoopInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The token the firmware actually carries.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string EffectiveFirmwareToken => FirmwareToken ?? BlynkToken;
 
     /// <summary>The token the Blynk webhook actually sends.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string EffectiveWebhookAccessToken => BlynkWebhookAccessToken ?? ParticleAccessToken;
 
     /// <summary>The doc's Particle webhook JSON (mocks/SeedIntegration/particle-webhook.json, embedded verbatim).</summary>

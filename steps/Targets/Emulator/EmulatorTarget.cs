@@ -136,6 +136,10 @@ internal sealed class EmulatorTarget : ILoopTarget
 
         public string? CannotPowerOnReason => null;
 
+        public string? CannotUnplugReason => "the emulator target keeps the board's USB serial in-process: there is no port to pull";
+
+        public Task UnplugSerialAsync(TimeSpan duration) => throw new NotSupportedException(CannotUnplugReason);
+
         public IReadOnlyList<SerialLine> SerialLines => board.Device.SerialLines;
 
         public async Task PowerOnAsync()
@@ -196,15 +200,17 @@ internal sealed class EmulatorTarget : ILoopTarget
             ? target.CompleteAsync("isHardwareConnected", () => _api.IsHardwareConnectedAsync())
             : Task.FromResult(target._host.Blynk.IsOnline(DeviceToken));
 
-        public async Task SwitchFromAppAsync(string pin, string value)
+        public async Task<DateTimeOffset> SwitchFromAppAsync(string pin, string value)
         {
+            var at = target.Time.Now;
             if (feed == JournalFeed.PublicInterfaces)
             {
-                HarnessHops.AppSwitch(target.Journal, pin, value, target.Time.Now);
+                HarnessHops.AppSwitch(target.Journal, pin, value, at);
             }
 
             target._host.Blynk.SwitchFromApp(DeviceToken, pin, value);
             await target.Clock.SettleAsync();
+            return at;
         }
     }
 

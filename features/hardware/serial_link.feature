@@ -1,0 +1,16 @@
+@L1 @serial
+Feature: The harness's serial link to the board
+  A lab engineer's board resets, is flashed, or has its cable pulled; its USB serial port goes away and comes back.
+  The serial bridge follows it: it reopens the port with backoff, records the gap in the journal, and keeps every line.
+  On the emulator the board's serial is in-process (nothing to pull): these scenarios run on a board behind a tty.
+
+  Background:
+    Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template
+    And the device has made its boot publish
+
+  @smoke
+  Scenario: The serial link comes back after the board's USB port went away, with the gap in the journal
+    When the board's USB serial port goes away for 2 seconds
+    And blynk_led is called with "off" through the Particle API
+    Then the journal shows the serial link lost and back after a gap of about 2 seconds
+    And the serial log shows a publish made after the gap

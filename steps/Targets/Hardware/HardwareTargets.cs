@@ -1,0 +1,82 @@
+using ParticleBlynk.Loop;
+using ParticleBlynk.SerialBridge;
+using ParticleBlynk.Targets.Hardware;
+
+[assembly: LoopTargetPlugin(typeof(HardwareTargets))]
+
+namespace ParticleBlynk.Targets.Hardware;
+
+/// <summary>
+/// The hardware plug-in: one board on the bench for the whole run (scenarios run one at a time), followed over its USB
+/// serial by one <see cref="SerialLink"/> that survives resets and unplugs.
+/// </summary>
+public sealed class HardwareTargets : ILoopTargetPlugin
+{
+    private const string PublicOnly = "target 'hardware' sees only public interfaces (USB serial, the Particle API and event stream, the Blynk HTTPS API)";
+
+    private readonly Lock _gate = new();
+    private readonly HardwareSettings? _settings;
+    private readonly string? _missing;
+    private SerialLink? _link;
+    private WebhookQuotaGuard? _quota;
+
+    public HardwareTargets()
+        : this(HardwareSettings.Read())
+    {
+    }
+
+    internal HardwareTargets((HardwareSettings? Settings, string? Missing) configured)
+    {
+        (_settings, _missing) = configured;
+        Target = new TargetDescriptor
+        {
+            Name = "hardware",
+            Summary = "a real board over USB serial or ser2net, the real Particle Cloud and Blynk Cloud, on real time",
+            Lacks = new Dictionary<Capability, string>
+            {
+                [Capability.VirtualTime] = "target 'hardware' runs on real time: exact instants cannot be asserted",
+                [Capability.FaultInjection] = "target 'hardware' cannot inject faults into the real clouds",
+                [Capability.DeviceControl] = "target 'hardware' cannot steer a real board's millis(), sensor, cloud link or flashed token",
+                [Capability.LedReadback] = "target 'hardware' cannot see the board's D7 LED (its state shows in V17)",
+                [Capability.CloudInternals] = PublicOnly,
+                [Capability.Browser] = "target 'hardware' has no dashboard to open: the Blynk console is the real one",
+            },
+            Unavailable = () => _missing,
+            StartAsync = (spec, cancellationToken) => HardwareTarget.StartAsync(spec, Target!, _settings!, Link(), Quota, cancellationToken),
+        };
+        Targets = [Target];
+    }
+
+    public IReadOnlyList<TargetDescriptor> Targets { get; }
+
+    private TargetDescriptor Target { get; }
+
+    // The bench's Blynk webhook quota outlives a scenario: one guard for the run.
+    private WebhookQuotaGuard Quota
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _quota ??= new WebhookQuotaGuard(_settings!.DeviceId, _settings.BlynkWebhookQuota.Requests, _settings.BlynkWebhookQuota.Window, TimeProvider.System);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_link is not null)
+        {
+            await _link.DisposeAsync();
+        }
+    }
+
+    // One link for the run: the board keeps its port across scenarios.
+    private SerialLink Link()
+    {
+        lock (_gate)
+        {
+            return _link ??= SerialLink.Open(new SerialLinkOptions { Endpoint = SerialEndpoint.Parse(_settings!.Port) });
+        }
+    }
+}
