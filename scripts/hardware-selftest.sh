@@ -17,9 +17,10 @@ if [ "${1:-}" = "--all" ]; then filter=""; shift; fi
 
 work="$(mktemp -d /tmp/e2e-hil.XXXXXX)"
 lab_pid=""; ser2net_pid=""
+# Under set -e a failing command in the trap would change the script's exit status: every step here is allowed to fail.
 cleanup() {
-  [ -n "$ser2net_pid" ] && kill "$ser2net_pid" 2>/dev/null && wait "$ser2net_pid" 2>/dev/null
-  [ -n "$lab_pid" ] && kill "$lab_pid" 2>/dev/null && wait "$lab_pid" 2>/dev/null
+  if [ -n "$ser2net_pid" ]; then kill "$ser2net_pid" 2>/dev/null || true; wait "$ser2net_pid" 2>/dev/null || true; fi
+  if [ -n "$lab_pid" ]; then kill "$lab_pid" 2>/dev/null || true; wait "$lab_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -81,6 +81,23 @@ run_dotnet_test() {
   return "${PIPESTATUS[0]}"
 }
 
+# The containers target needs a Docker engine and the lab image. Starts the engine when none answers (and stops it when
+# the calling script exits), builds the image. Without an engine: on CI (E2E_CI=1) the run fails; elsewhere the target's
+# scenarios skip, each saying there is no engine.
+prepare_containers() {
+  source "$ROOT/scripts/docker.sh"
+  if ! docker_ensure_engine; then
+    if [ -n "${E2E_CI:-}" ]; then
+      echo "error: the Docker engine did not start: the containers target cannot run on CI." >&2
+      return 1
+    fi
+    echo "warning: no Docker engine: every containers scenario skips, saying so." >&2
+    return 0
+  fi
+  trap 'docker_stop_engine' EXIT
+  bash "$ROOT/scripts/lab-image.sh" || return 1
+}
+
 # Prints "N passed, N failed[, N skipped]" summed over the TRX files of a results folder.
 summarize_trx() {
   local results="$1"

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
 using ParticleBlynk.Loop;
+using ParticleBlynk.Loop.Control;
 
 namespace ParticleBlynk.LoopHost.Control;
 

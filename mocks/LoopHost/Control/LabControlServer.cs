@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ParticleBlynk.Loop;
+using ParticleBlynk.Loop.Control;
 
 namespace ParticleBlynk.LoopHost.Control;
 

@@ -1,6 +1,4 @@
-using ParticleBlynk.Loop;
-
-namespace ParticleBlynk.LoopHost.Control;
+namespace ParticleBlynk.Loop.Control;
 
 /// <summary>POST /sessions: the scenario's lab, and whether its clock is virtual.</summary>
 public sealed record CreateSessionRequest(LabSpec Spec, bool VirtualTime = true);
