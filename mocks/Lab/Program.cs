@@ -12,6 +12,7 @@ string? configPath = null;
 var options = new LoopHostOptions();
 var controlPort = 0;
 var watchStdin = true;
+TimeSpan? exitWhenIdle = null;
 for (var i = 0; i < args.Length; i++)
 {
     string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -40,15 +41,22 @@ for (var i = 0; i < args.Length; i++)
             case "--ignore-stdin":
                 watchStdin = false;
                 break;
+            case "--exit-when-idle":
+                exitWhenIdle = TimeSpan.TryParse(Value(), CultureInfo.InvariantCulture, out var idle) && idle > TimeSpan.Zero
+                    ? idle
+                    : throw new ArgumentException($"{args[i - 1]} needs a positive time span (hh:mm:ss).");
+                break;
             case "-h" or "--help":
                 Console.Error.WriteLine("""
-                    usage: ParticleBlynk.Lab [--config <file>] [--port-particle <n>] [--port-blynk <n>] [--port-control <n>] [--virtual-time] [--ignore-stdin]
+                    usage: ParticleBlynk.Lab [--config <file>] [--port-particle <n>] [--port-blynk <n>] [--port-control <n>] [--virtual-time] [--ignore-stdin] [--exit-when-idle <hh:mm:ss>]
                       --config          lab file (default: the demo lab, Lab/demo-lab.json; format in mocks/Lab/README.md)
                       --port-particle   127.0.0.1 port for the Particle API (default: a free port)
                       --port-blynk      127.0.0.1 port for the Blynk mock (default: a free port)
                       --port-control    127.0.0.1 port for the control API (default: a free port; its token is in the READY line)
                       --virtual-time    run on virtual time: it moves only when a driver advances it (control API)
                       --ignore-stdin    keep running when stdin closes (background runs, containers); stop with SIGTERM or Ctrl-C
+                      --exit-when-idle  stop when the control API has had no request for this long (wall time): a lease, so
+                                        that a container whose driver crashed goes away by itself (the containers target uses it)
                     Prints one line "READY {json}" on stdout when every board is up; logs to stderr. Stops when stdin closes, on SIGTERM or Ctrl-C.
                     """);
                 return 0;
@@ -112,6 +120,12 @@ if (watchStdin)
 
         stop.TrySetResult("stdin closed");
     });
+}
+
+if (exitWhenIdle is { } lease)
+{
+    _ = control.WhenIdleAsync(lease).ContinueWith(
+        _ => stop.TrySetResult($"no control request for {lease}"), TaskScheduler.Default);
 }
 
 var boards = lab.Scheduler?.Completion ?? Task.Delay(Timeout.Infinite);

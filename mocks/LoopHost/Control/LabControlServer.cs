@@ -29,6 +29,8 @@ public sealed partial class LabControlServer : IAsyncDisposable
     private readonly LabSessions _sessions;
     private readonly byte[] _token;
     private readonly Action<string>? _log;
+    private long _lastRequestTicks = Environment.TickCount64;
+    private int _inFlight;
 
     private LabControlServer(WebApplication app, LabSessions sessions, string token, Action<string>? log)
     {
@@ -46,6 +48,21 @@ public sealed partial class LabControlServer : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public LabSessions Sessions => _sessions;
+
+    /// <summary>
+    /// Completes once no authorised request has been open or arrived for <paramref name="idle"/> (wall time): the lab's
+    /// lease. A driver that crashed stops asking, and a lab started with --exit-when-idle then stops by itself (a
+    /// container started with auto-remove disappears with it). An open journal stream counts as activity.
+    /// </summary>
+    public async Task WhenIdleAsync(TimeSpan idle, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idle, TimeSpan.Zero);
+        var poll = TimeSpan.FromMilliseconds(Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000));
+        while (Volatile.Read(ref _inFlight) > 0 || Environment.TickCount64 - Volatile.Read(ref _lastRequestTicks) < idle.TotalMilliseconds)
+        {
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Starts the API on 127.0.0.1:<paramref name="port"/> (0: a free port) over <paramref name="sessions"/>.</summary>
     public static async Task<LabControlServer> StartAsync(LabSessions sessions, int port = 0, Action<string>? log = null)
@@ -91,6 +108,7 @@ public sealed partial class LabControlServer : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _inFlight);
             try
             {
                 await next(context).ConfigureAwait(false);
@@ -106,6 +124,11 @@ public sealed partial class LabControlServer : IAsyncDisposable
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException)
             {
                 await Error(context, 400, ex.Message).ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _lastRequestTicks, Environment.TickCount64);
+                Interlocked.Decrement(ref _inFlight);
             }
         });
 

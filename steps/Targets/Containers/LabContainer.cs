@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
@@ -17,13 +19,26 @@ public sealed class LabContainer : IAsyncDisposable
     public const string Label = "e2e.harness";
     public const string LabelValue = "particle-blynk";
 
+    /// <summary>
+    /// The lab's lease (--exit-when-idle): with no control request for this long it stops, and auto-remove deletes the
+    /// container — what is left of a crashed or killed run goes away by itself. The target renews it (<see cref="Renewal"/>).
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the harness renews the lease while the run lives, scenario or not.</summary>
+    public static readonly TimeSpan Renewal = TimeSpan.FromSeconds(20);
+
     private readonly IContainer _container;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _renewing;
 
     private LabContainer(IContainer container, Uri controlUrl, string controlToken)
     {
         _container = container;
         ControlUrl = controlUrl;
         ControlToken = controlToken;
+        _renewing = RenewLeaseAsync(_stop.Token);
     }
 
     /// <summary>The image the run uses (E2E_LAB_IMAGE, default particle-blynk-lab:dev, built by scripts/lab-image.sh).</summary>
@@ -42,9 +57,10 @@ public sealed class LabContainer : IAsyncDisposable
             .WithImagePullPolicy(PullPolicy.Never) // no registry here: the image is built locally or the run fails saying so
             .WithCreateParameterModifier(p => p.HostConfig!.NetworkMode = "host") // not WithNetwork("host"): infra-notes pitfall 3
             .WithLabel(Label, LabelValue)
-            .WithCommand("--virtual-time", "--ignore-stdin")
+            .WithCommand("--virtual-time", "--ignore-stdin", "--exit-when-idle", Lease.ToString("c", CultureInfo.InvariantCulture))
             .WithAutoRemove(true)
-            .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("READY \\{"))
+            // READY comes ~1 s after start: look every 100 ms, not at the default second.
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("READY \\{", w => w.WithInterval(TimeSpan.FromMilliseconds(100)).WithTimeout(TimeSpan.FromMinutes(1))))
             .Build();
         try
         {
@@ -63,5 +79,38 @@ public sealed class LabContainer : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _container.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _renewing.ConfigureAwait(false);
+        _stop.Dispose();
+        _http.Dispose();
+        await _container.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Any authorised request renews the lease: the list of sessions is the cheapest.</summary>
+    private async Task RenewLeaseAsync(CancellationToken stop)
+    {
+        var sessions = new Uri(ControlUrl.AbsoluteUri.TrimEnd('/') + "/sessions");
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Renewal, stop).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Get, sessions);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ControlToken);
+                try
+                {
+                    using var response = await _http.SendAsync(request, stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !stop.IsCancellationRequested))
+                {
+                    // The scenario that needs the lab will say what is wrong with it; the renewal only keeps it alive.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
 }
