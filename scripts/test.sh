@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Every test: the unit tests of each component, the real clients, the browser and the acceptance suite on the emulator
-# target; the acceptance suite seen only through public interfaces (emulator-observers) and on the containers target
-# (the lab image under Testcontainers); then the hardware self-test's smoke selection (the hardware target over a pty
-# and over ser2net). Last line: N passed, N failed, N skipped (every TRX of the run).
+# Every test: the unit tests of each component (the containers target's against the lab image), the real clients, the
+# browser and the acceptance suite on the emulator target; the acceptance suite seen only through public interfaces
+# (emulator-observers) and on the containers target (the lab image under Testcontainers); then the hardware self-test's
+# smoke selection (the hardware target over a pty and over ser2net). Last line: N passed, N failed, N skipped (every TRX).
 source "$(dirname "$0")/lib.sh"
 ensure_test_prerequisites
 export_fresh_tokens
 results="$(new_results_dir)"
 status=0
+# A Docker engine and the lab image first: the solution holds the containers target's own tests.
+prepare_containers || exit 1
 run_dotnet_test "$results/emulator" "$ROOT/E2E.sln" --settings "$ROOT/runsettings/emulator.runsettings" "$@" || status=$?
 E2E_RESULTS_DIR="$results/emulator-observers" E2E_TARGET=emulator-observers bash "$ROOT/scripts/acceptance.sh" || status=1
 E2E_RESULTS_DIR="$results/containers" E2E_TARGET=containers bash "$ROOT/scripts/acceptance.sh" || status=1

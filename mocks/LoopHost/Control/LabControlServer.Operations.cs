@@ -30,6 +30,11 @@ public sealed partial class LabControlServer
             throw new ControlException(400, "Give either \"by\" (a time span) or \"until\" (\"change\" or \"flows\") with a \"limit\".");
         }
 
+        if (advance.Until == "flows" && advance.AwaitFlows is not { Count: > 0 })
+        {
+            throw new ControlException(400, "\"until\": \"flows\" waits for the flows named in \"awaitFlows\": give at least one.");
+        }
+
         if (advance.By is { } span && span < TimeSpan.Zero || advance.Limit is { } l && l < TimeSpan.Zero)
         {
             throw new ControlException(400, "Time only moves forward: \"by\" and \"limit\" must not be negative.");
@@ -113,10 +118,12 @@ public sealed partial class LabControlServer
         pty.Replug();
     }
 
-    /// <summary>The journal as JSON lines: every hop so far, then each one as it is recorded or completed, until the reader leaves.</summary>
+    /// <summary>The journal as JSON lines: every hop so far, then each one as it is recorded or completed, until the reader leaves or the session stops.</summary>
     private async Task StreamJournalAsync(string id, HttpContext context)
     {
-        var journal = Session(id).Host.Journal;
+        var session = Session(id);
+        var journal = session.Host.Journal;
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, session.Stopping);
         var hops = Channel.CreateUnbounded<Hop>(new UnboundedChannelOptions { SingleReader = true });
         void OnHop(Hop hop) => hops.Writer.TryWrite(hop);
         journal.HopRecorded += OnHop;
@@ -125,19 +132,19 @@ public sealed partial class LabControlServer
             context.Response.ContentType = "application/x-ndjson";
             foreach (var hop in journal.Hops)
             {
-                await context.Response.WriteAsync(WireJson.Serialize(hop) + "\n", context.RequestAborted).ConfigureAwait(false);
+                await context.Response.WriteAsync(WireJson.Serialize(hop) + "\n", reading.Token).ConfigureAwait(false);
             }
 
-            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-            await foreach (var hop in hops.Reader.ReadAllAsync(context.RequestAborted).ConfigureAwait(false))
+            await context.Response.Body.FlushAsync(reading.Token).ConfigureAwait(false);
+            await foreach (var hop in hops.Reader.ReadAllAsync(reading.Token).ConfigureAwait(false))
             {
-                await context.Response.WriteAsync(WireJson.Serialize(hop) + "\n", context.RequestAborted).ConfigureAwait(false);
-                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                await context.Response.WriteAsync(WireJson.Serialize(hop) + "\n", reading.Token).ConfigureAwait(false);
+                await context.Response.Body.FlushAsync(reading.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
-            // The reader went away.
+            // The reader went away, or the session was deleted (the stream then ends).
         }
         finally
         {

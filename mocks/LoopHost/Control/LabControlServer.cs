@@ -5,6 +5,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ParticleBlynk.Loop;
 using ParticleBlynk.Loop.Control;
@@ -16,7 +18,7 @@ namespace ParticleBlynk.LoopHost.Control;
 /// with the per-run token the READY line carries. Sessions (a loop each), their clocks (advance virtual time; the
 /// answer comes once what fell due has settled), their boards (power, reset, cloud link, millis, v15, the serial tty),
 /// faults, and the typed journal (a page after a change number, all of it as JSON lines, or as a stream).
-/// Bad requests get 400 with the reason; a missing or wrong token 401.
+/// Bad requests get 400 with the reason; a missing or wrong token 401; a wait that runs out (an awaited flow never arrived) 504.
 /// </summary>
 public sealed partial class LabControlServer : IAsyncDisposable
 {
@@ -24,6 +26,9 @@ public sealed partial class LabControlServer : IAsyncDisposable
 
     private static readonly TimeSpan ArrivalWatchdog = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DefaultLimit = TimeSpan.FromMinutes(1);
+
+    // Request bodies: a missing field is an error, not its default ({} must not power a board off or set millis() to 0).
+    private static readonly JsonSerializerOptions RequestJson = new(WireJson.Options) { RespectRequiredConstructorParameters = true };
 
     private readonly WebApplication _app;
     private readonly LabSessions _sessions;
@@ -57,6 +62,8 @@ public sealed partial class LabControlServer : IAsyncDisposable
     public async Task WhenIdleAsync(TimeSpan idle, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idle, TimeSpan.Zero);
+        // The lease starts now (the lab calls this after READY), not when the server started: a slow boot spends none of it.
+        Volatile.Write(ref _lastRequestTicks, Environment.TickCount64);
         var poll = TimeSpan.FromMilliseconds(Math.Clamp(idle.TotalMilliseconds / 4, 10, 1000));
         while (Volatile.Read(ref _inFlight) > 0 || Environment.TickCount64 - Volatile.Read(ref _lastRequestTicks) < idle.TotalMilliseconds)
         {
@@ -70,6 +77,7 @@ public sealed partial class LabControlServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(sessions);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // a query that does not bind gets its reason too
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
@@ -121,6 +129,15 @@ public sealed partial class LabControlServer : IAsyncDisposable
             {
                 await Error(context, 400, "the body is not valid JSON for this request: " + ex.Message).ConfigureAwait(false);
             }
+            catch (BadHttpRequestException ex)
+            {
+                await Error(context, ex.StatusCode, ex.Message).ConfigureAwait(false);
+            }
+            catch (TimeoutException ex)
+            {
+                // An awaited flow that never arrived, work that never settled: the reason, not a bare 500.
+                await Error(context, 504, ex.Message).ConfigureAwait(false);
+            }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or KeyNotFoundException or FormatException or OverflowException)
             {
                 await Error(context, 400, ex.Message).ConfigureAwait(false);
@@ -163,6 +180,7 @@ public sealed partial class LabControlServer : IAsyncDisposable
             var cloud = await BodyAsync<CloudRequest>(request).ConfigureAwait(false);
             return await OnBoardAsync(id, board, b =>
             {
+                RequireOn(b, "a cloud link");
                 if (cloud.Connected)
                 {
                     b.Device.RestoreCloudConnection(cloud.After ?? TimeSpan.Zero);
@@ -185,6 +203,7 @@ public sealed partial class LabControlServer : IAsyncDisposable
 
             return await OnBoardAsync(id, board, b =>
             {
+                RequireOn(b, "millis()");
                 b.Device.SetMillis((uint)value);
                 return Describe(b);
             }).ConfigureAwait(false);
@@ -192,9 +211,17 @@ public sealed partial class LabControlServer : IAsyncDisposable
         api.MapPut("/sessions/{id}/boards/{board}/v15", async (string id, string board, HttpRequest request) =>
         {
             var value = (await BodyAsync<ValueRequest>(request).ConfigureAwait(false)).Value;
+            if (!double.IsFinite(value))
+            {
+                // The Web defaults read "NaN" from a string; a non-finite v15 could never be written back (GET board would fail for good).
+                throw new ControlException(400, $"v15 is a finite number, not {value}.");
+            }
+
             return await OnBoardAsync(id, board, b =>
             {
-                (b.Device.Sketch ?? throw new ControlException(409, $"Board {b.Id} is off: it has no v15.")).V15 = value;
+                // A board powered off keeps its last sketch object until the next power-on replaces it: setting that would be lost.
+                RequireOn(b, "v15");
+                b.Device.Sketch!.V15 = value;
                 return Describe(b);
             }).ConfigureAwait(false);
         });
@@ -210,7 +237,7 @@ public sealed partial class LabControlServer : IAsyncDisposable
         });
         api.MapDelete("/sessions/{id}/faults/{kind}", async (string id, string kind) =>
         {
-            var fault = Enum.TryParse<FaultKind>(kind, ignoreCase: true, out var k) ? k : throw new ControlException(400, $"Unknown fault '{kind}': {string.Join(", ", Enum.GetNames<FaultKind>())}.");
+            var fault = Enum.TryParse<FaultKind>(kind, ignoreCase: true, out var k) && Enum.IsDefined(k) ? k : throw new ControlException(400, $"Unknown fault '{kind}': {string.Join(", ", Enum.GetNames<FaultKind>())}.");
             var session = Session(id);
             await session.ExclusiveAsync(() => { Faults.Clear(session.Host, fault); return Task.FromResult(true); }).ConfigureAwait(false);
             return Results.NoContent();
@@ -238,12 +265,21 @@ public sealed partial class LabControlServer : IAsyncDisposable
                && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), _token);
     }
 
+    /// <summary>A board that is off has no millis(), sensor or cloud link to set: 409, the same for each.</summary>
+    private static void RequireOn(LabBoard board, string what)
+    {
+        if (!board.Device.IsPoweredOn || board.Device.Sketch is null)
+        {
+            throw new ControlException(409, $"Board {board.Id} is off: it has no {what} (power it on first).");
+        }
+    }
+
     private LabSession Session(string id) => _sessions.Find(id) ?? throw NotFound(id);
 
     private static ControlException NotFound(string id) => new(404, $"No session '{id}'.");
 
     private static async Task<T> BodyAsync<T>(HttpRequest request) =>
-        await JsonSerializer.DeserializeAsync<T>(request.Body, WireJson.Options).ConfigureAwait(false)
+        await JsonSerializer.DeserializeAsync<T>(request.Body, RequestJson).ConfigureAwait(false)
         ?? throw new ControlException(400, $"The body must be a {typeof(T).Name} JSON object.");
 
     private static Task Error(HttpContext context, int status, string message)

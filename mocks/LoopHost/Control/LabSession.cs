@@ -11,6 +11,7 @@ namespace ParticleBlynk.LoopHost.Control;
 public sealed class LabSession(string id, LoopHost host, LabSpec? spec) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
 
     public string Id { get; } = id;
 
@@ -18,6 +19,9 @@ public sealed class LabSession(string id, LoopHost host, LabSpec? spec) : IAsync
 
     /// <summary>The scenario's lab, for sessions a driver created; null for the configured one.</summary>
     public LabSpec? Spec { get; } = spec;
+
+    /// <summary>Cancelled when the session stops: its open journal streams end instead of waiting for hops that never come.</summary>
+    public CancellationToken Stopping => _stopping.Token;
 
     /// <summary>Runs <paramref name="operation"/> alone on this session.</summary>
     public async Task<T> ExclusiveAsync<T>(Func<Task<T>> operation)
@@ -36,6 +40,7 @@ public sealed class LabSession(string id, LoopHost host, LabSpec? spec) : IAsync
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {

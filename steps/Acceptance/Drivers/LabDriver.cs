@@ -120,12 +120,8 @@ public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposab
     /// <summary>The board's USB serial port goes away for <paramref name="duration"/>; time passes until it is back.</summary>
     public async Task UnplugSerialAsync(TimeSpan duration)
     {
+        Require(Capability.SerialPort, "Taking the board's USB serial port away");
         var target = await StartAsync();
-        if (target.Device.CannotUnplugReason is { } reason)
-        {
-            throw Xunit.Sdk.SkipException.ForSkip($"Target '{target.Descriptor.Name}': {reason}.");
-        }
-
         var links = Journal.Count;
         await target.Device.UnplugSerialAsync(duration);
         await WaitUntilAsync(() => Journal.Since(links).Any(h => h.Kind == HopKind.DeviceLink && h.Outcome == HopOutcome.Delivered), duration + TimeSpan.FromSeconds(30));

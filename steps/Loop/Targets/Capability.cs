@@ -23,6 +23,12 @@ public enum Capability
 
     /// <summary>A web dashboard a browser can open (the Blynk mock's).</summary>
     Browser,
+
+    /// <summary>
+    /// The board's USB serial is a port that can go away and come back (a tty, a ser2net export) and the harness can make
+    /// it go away (a pulled cable, a hub port switched off).
+    /// </summary>
+    SerialPort,
 }
 
 /// <summary>The tags that declare capabilities.</summary>
@@ -44,6 +50,7 @@ public static class Capabilities
         Capability.LedReadback => "led-readback",
         Capability.CloudInternals => "cloud-internals",
         Capability.Browser => "browser",
+        Capability.SerialPort => "serial-port",
         _ => throw new ArgumentOutOfRangeException(nameof(capability), capability, null),
     };
 

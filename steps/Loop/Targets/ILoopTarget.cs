@@ -47,10 +47,7 @@ public interface IDeviceSide
     /// <summary>Why the target cannot power-cycle the board (null: it can).</summary>
     string? CannotPowerOnReason { get; }
 
-    /// <summary>Why the target cannot make the board's USB serial port go away and come back (null: it can).</summary>
-    string? CannotUnplugReason { get; }
-
-    /// <summary>The board's USB serial port goes away (a pulled cable, a hub port switched off) and comes back after <paramref name="duration"/>.</summary>
+    /// <summary>The board's USB serial port (<see cref="Capability.SerialPort"/>) goes away (a pulled cable, a hub port switched off) and comes back after <paramref name="duration"/>.</summary>
     Task UnplugSerialAsync(TimeSpan duration);
 
     /// <summary>Every serial line so far (since the scenario began, on a board that was already running).</summary>

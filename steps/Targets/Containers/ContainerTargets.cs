@@ -13,17 +13,29 @@ namespace ParticleBlynk.Targets.Containers;
 public sealed class ContainerTargets : ILoopTargetPlugin
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _image;
     private LabContainer? _lab;
     private string? _failed;
 
     public ContainerTargets()
+        : this(Environment.GetEnvironmentVariable)
     {
+    }
+
+    /// <summary>The plug-in as <paramref name="environment"/> configures it (DOCKER_HOST, E2E_LAB_IMAGE); tests pass their own.</summary>
+    internal ContainerTargets(Func<string, string?> environment)
+    {
+        _image = LabContainer.ImageFrom(environment);
         TargetDescriptor? target = null;
         target = new TargetDescriptor
         {
             Name = "containers",
-            Summary = $"the lab image ({LabContainer.Image}) in a container via Testcontainers: both mocks and the board inside, reached over HTTP; virtual time driven through the control API",
-            Unavailable = () => DockerAvailability.Reason() ?? _failed,
+            Summary = $"the lab image ({_image}) in a container via Testcontainers: both mocks and the board inside, reached over HTTP; virtual time driven through the control API",
+            Lacks = new Dictionary<Capability, string>
+            {
+                [Capability.SerialPort] = "the boards in the lab container print to an in-process serial: there is no port to pull (scripts/hardware-selftest.sh runs these scenarios on a board behind a tty)",
+            },
+            Unavailable = () => DockerAvailability.Reason(environment) ?? _failed,
             StartAsync = async (spec, cancellationToken) => await RemoteLabTarget.StartAsync(target!, spec, await LabAsync(cancellationToken), cancellationToken),
         };
         Targets = [target];
@@ -51,7 +63,7 @@ public sealed class ContainerTargets : ILoopTargetPlugin
                 throw new TargetCannotRunException(_failed);
             }
 
-            return _lab ??= await LabContainer.StartAsync(cancellationToken);
+            return _lab ??= await LabContainer.StartAsync(_image, LabContainer.Lease, LabContainer.Renewal, cancellationToken);
         }
         catch (Exception ex) when (ex is not TargetCannotRunException and not OperationCanceledException)
         {
@@ -69,9 +81,12 @@ public sealed class ContainerTargets : ILoopTargetPlugin
 /// <summary>Whether a Docker engine answers here (a developer machine without Docker skips the target, saying so).</summary>
 internal static class DockerAvailability
 {
-    public static string? Reason()
+    public static string? Reason() => Reason(Environment.GetEnvironmentVariable);
+
+    /// <summary>The same from an environment lookup (tests pass their own: the process environment is shared).</summary>
+    public static string? Reason(Func<string, string?> environment)
     {
-        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        var host = environment("DOCKER_HOST");
         if (host is { Length: > 0 } && !host.StartsWith("unix://", StringComparison.Ordinal))
         {
             return null; // a remote engine: Testcontainers tells if it is not there
@@ -80,6 +95,6 @@ internal static class DockerAvailability
         var socket = host is { Length: > 0 } ? host["unix://".Length..] : "/var/run/docker.sock";
         return File.Exists(socket)
             ? null
-            : $"no Docker engine here ({socket} is missing): bash scripts/containers.sh installs and starts one, builds the image and runs this target";
+            : $"no Docker engine here ({socket} is missing): E2E_TARGET=containers bash scripts/acceptance.sh installs and starts one, builds the image and runs this target";
     }
 }

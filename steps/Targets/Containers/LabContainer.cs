@@ -33,16 +33,20 @@ public sealed class LabContainer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _renewing;
 
-    private LabContainer(IContainer container, Uri controlUrl, string controlToken)
+    private LabContainer(IContainer container, Uri controlUrl, string controlToken, TimeSpan? renewal)
     {
         _container = container;
         ControlUrl = controlUrl;
         ControlToken = controlToken;
-        _renewing = RenewLeaseAsync(_stop.Token);
+        _renewing = renewal is { } every ? RenewLeaseAsync(every, _stop.Token) : Task.CompletedTask;
     }
 
     /// <summary>The image the run uses (E2E_LAB_IMAGE, default particle-blynk-lab:dev, built by scripts/lab-image.sh).</summary>
-    public static string Image => Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } image ? image : DefaultImage;
+    public static string Image => ImageFrom(Environment.GetEnvironmentVariable);
+
+    /// <summary><see cref="Image"/> from an environment lookup (tests pass their own: the process environment is shared).</summary>
+    internal static string ImageFrom(Func<string, string?> environment) =>
+        environment(ImageVariable) is { Length: > 0 } image ? image : DefaultImage;
 
     public Uri ControlUrl { get; }
 
@@ -51,13 +55,20 @@ public sealed class LabContainer : IAsyncDisposable
     public string Id => _container.Id;
 
     /// <summary>Starts the image (virtual time, the lab's stdin ignored) and waits for READY.</summary>
-    public static async Task<LabContainer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<LabContainer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(Image, Lease, Renewal, cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="image"/> with its own lease; a null <paramref name="renewal"/> never renews it, as a crashed
+    /// run would not (tests prove that such a container goes away by itself).
+    /// </summary>
+    internal static async Task<LabContainer> StartAsync(string image, TimeSpan lease, TimeSpan? renewal, CancellationToken cancellationToken)
     {
-        var container = new ContainerBuilder(Image)
+        var container = new ContainerBuilder(image)
             .WithImagePullPolicy(PullPolicy.Never) // no registry here: the image is built locally or the run fails saying so
             .WithCreateParameterModifier(p => p.HostConfig!.NetworkMode = "host") // not WithNetwork("host"): infra-notes pitfall 3
             .WithLabel(Label, LabelValue)
-            .WithCommand("--virtual-time", "--ignore-stdin", "--exit-when-idle", Lease.ToString("c", CultureInfo.InvariantCulture))
+            .WithCommand("--virtual-time", "--ignore-stdin", "--exit-when-idle", lease.ToString("c", CultureInfo.InvariantCulture))
             .WithAutoRemove(true)
             // READY comes ~1 s after start: look every 100 ms, not at the default second.
             .WithWaitStrategy(Wait.ForUnixContainer().UntilMessageIsLogged("READY \\{", w => w.WithInterval(TimeSpan.FromMilliseconds(100)).WithTimeout(TimeSpan.FromMinutes(1))))
@@ -70,7 +81,7 @@ public sealed class LabContainer : IAsyncDisposable
                 ?? throw new InvalidOperationException("The lab container logged no READY line on stdout.");
             using var json = JsonDocument.Parse(ready["READY ".Length..]);
             var control = json.RootElement.GetProperty("control");
-            return new LabContainer(container, new Uri(control.GetProperty("url").GetString()!), control.GetProperty("token").GetString()!);
+            return new LabContainer(container, new Uri(control.GetProperty("url").GetString()!), control.GetProperty("token").GetString()!, renewal);
         }
         catch
         {
@@ -89,14 +100,14 @@ public sealed class LabContainer : IAsyncDisposable
     }
 
     /// <summary>Any authorised request renews the lease: the list of sessions is the cheapest.</summary>
-    private async Task RenewLeaseAsync(CancellationToken stop)
+    private async Task RenewLeaseAsync(TimeSpan every, CancellationToken stop)
     {
         var sessions = new Uri(ControlUrl.AbsoluteUri.TrimEnd('/') + "/sessions");
         try
         {
             while (true)
             {
-                await Task.Delay(Renewal, stop).ConfigureAwait(false);
+                await Task.Delay(every, stop).ConfigureAwait(false);
                 using var request = new HttpRequestMessage(HttpMethod.Get, sessions);
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ControlToken);
                 try

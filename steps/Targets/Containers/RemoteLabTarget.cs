@@ -189,7 +189,6 @@ internal sealed class RemoteLabTarget : ILoopTarget
 
         public string? CannotPowerOnReason => null;
 
-        public string? CannotUnplugReason => "target 'containers' boards have no USB serial tty to pull (a lab file's \"serialPty\" gives one)";
 
         public IReadOnlyList<SerialLine> SerialLines => target._serial;
 
@@ -199,7 +198,7 @@ internal sealed class RemoteLabTarget : ILoopTarget
             await target.CatchUpAsync();
         }
 
-        public Task UnplugSerialAsync(TimeSpan duration) => throw new NotSupportedException(CannotUnplugReason);
+        public Task UnplugSerialAsync(TimeSpan duration) => throw new NotSupportedException("the containers target's boards have no USB serial tty");
 
         public async Task<bool?> UserLedOnAsync() => (await target._control.BoardAsync(target.SessionId, target.Board)).UserLedOn;
     }

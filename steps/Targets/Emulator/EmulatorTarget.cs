@@ -136,9 +136,8 @@ internal sealed class EmulatorTarget : ILoopTarget
 
         public string? CannotPowerOnReason => null;
 
-        public string? CannotUnplugReason => "the emulator target keeps the board's USB serial in-process: there is no port to pull";
 
-        public Task UnplugSerialAsync(TimeSpan duration) => throw new NotSupportedException(CannotUnplugReason);
+        public Task UnplugSerialAsync(TimeSpan duration) => throw new NotSupportedException("the emulator keeps the board's USB serial in-process");
 
         public IReadOnlyList<SerialLine> SerialLines => board.Device.SerialLines;
 

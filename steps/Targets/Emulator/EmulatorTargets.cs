@@ -18,6 +18,8 @@ public enum JournalFeed
 /// <summary>The emulator plug-in: "emulator" (CI's default) and "emulator-observers" (the same loop seen from outside).</summary>
 public sealed class EmulatorTargets : ILoopTargetPlugin
 {
+    private const string InProcessSerial = "the emulator keeps the board's USB serial in-process: there is no port to pull (scripts/hardware-selftest.sh runs these scenarios on a board behind a tty)";
+
     public EmulatorTargets()
     {
         TargetDescriptor? emulator = null;
@@ -26,6 +28,7 @@ public sealed class EmulatorTargets : ILoopTargetPlugin
         {
             Name = "emulator",
             Summary = "the firmware emulator and both mocks in-process on one virtual clock; the journal from inside the mocks",
+            Lacks = new Dictionary<Capability, string> { [Capability.SerialPort] = InProcessSerial },
             StartAsync = (spec, _) => EmulatorTarget.StartAsync(spec, emulator!, JournalFeed.InProcess),
         };
         observers = new TargetDescriptor
@@ -35,6 +38,7 @@ public sealed class EmulatorTargets : ILoopTargetPlugin
             Lacks = new Dictionary<Capability, string>
             {
                 [Capability.CloudInternals] = "target 'emulator-observers' sees only public interfaces: the clouds' own requests and answers are not in its journal",
+                [Capability.SerialPort] = InProcessSerial,
             },
             StartAsync = (spec, _) => EmulatorTarget.StartAsync(spec, observers!, JournalFeed.PublicInterfaces),
         };

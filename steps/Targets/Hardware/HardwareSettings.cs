@@ -66,7 +66,7 @@ public sealed record HardwareSettings
             .AddUserSecrets(typeof(HardwareSettings).Assembly, optional: true)
             .AddEnvironmentVariables()
             .Build();
-        string? Get(string name) => configuration[Prefix + name] is { Length: > 0 } value ? value.Trim() : null;
+        string? Get(string name) => configuration[Prefix + name] is { } value && value.Trim() is { Length: > 0 } trimmed ? trimmed : null;
         var missing = new[] { "PORT", "DEVICE_ID", "PARTICLE_TOKEN", "BLYNK_TOKEN" }.Where(n => Get(n) is null).ToList();
         if (missing.Count > 0)
         {
@@ -75,17 +75,29 @@ public sealed record HardwareSettings
 
         try
         {
+            var host = Get("BLYNK_HOST") ?? "ny3.blynk.cloud";
+            if (Uri.CheckHostName(host) is not (UriHostNameType.Dns or UriHostNameType.IPv4))
+            {
+                throw new FormatException($"{Prefix}BLYNK_HOST is a host name such as ny3.blynk.cloud, not '{host}'.");
+            }
+
+            var deviceId = Get("DEVICE_ID")!;
+            if (deviceId.Length != 24 || !deviceId.All(char.IsAsciiHexDigit))
+            {
+                throw new FormatException($"{Prefix}DEVICE_ID is the board's Particle device id, 24 hex characters, not '{deviceId}'.");
+            }
+
             var settings = new HardwareSettings
             {
                 Port = Get("PORT")!,
-                DeviceId = Get("DEVICE_ID")!,
+                DeviceId = deviceId.ToLowerInvariant(),
                 ParticleToken = Get("PARTICLE_TOKEN")!,
                 BlynkToken = Get("BLYNK_TOKEN")!,
-                BlynkHost = Get("BLYNK_HOST") ?? "ny3.blynk.cloud",
-                ParticleApi = Get("PARTICLE_API") is { } api ? new Uri(api) : new Uri("https://api.particle.io"),
-                BlynkApi = Get("BLYNK_API") is { } blynk ? new Uri(blynk.EndsWith('/') ? blynk : blynk + "/") : null,
+                BlynkHost = host,
+                ParticleApi = Get("PARTICLE_API") is { } api ? HttpUrl("PARTICLE_API", api) : new Uri("https://api.particle.io"),
+                BlynkApi = Get("BLYNK_API") is { } blynk ? HttpUrl("BLYNK_API", blynk.EndsWith('/') ? blynk : blynk + "/") : null,
                 Platform = Get("PLATFORM") is { } platform ? Platforms.Parse(platform) : null,
-                Firmware = Get("FIRMWARE") is { } firmware ? Enum.Parse<FirmwareKind>(firmware, ignoreCase: true) : FirmwareKind.Seed,
+                Firmware = Get("FIRMWARE") is { } firmware ? ParseFirmware(firmware) : FirmwareKind.Seed,
                 ResetCommand = Get("RESET_COMMAND"),
                 UnplugCommand = Get("UNPLUG_COMMAND"),
                 ParticleCli = Get("PARTICLE_CLI"),
@@ -99,6 +111,18 @@ public sealed record HardwareSettings
             return (null, $"the hardware settings are not usable: {ex.Message}");
         }
     }
+
+    private static Uri HttpUrl(string name, string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : throw new FormatException($"{Prefix}{name} is an http(s) URL such as https://api.particle.io, not '{text}'.");
+
+    // Enum.Parse would take "7" or "Seed,Fixed": only the names.
+    private static FirmwareKind ParseFirmware(string text) =>
+        Enum.GetValues<FirmwareKind>().FirstOrDefault(k => k.ToString().Equals(text, StringComparison.OrdinalIgnoreCase)) is var kind
+        && kind.ToString().Equals(text, StringComparison.OrdinalIgnoreCase)
+            ? kind
+            : throw new FormatException($"{Prefix}FIRMWARE is {string.Join(" or ", Enum.GetNames<FirmwareKind>().Select(n => n.ToLowerInvariant()))}, not '{text}'.");
 
     private static (int, TimeSpan) ParseQuota(string text)
     {

@@ -29,6 +29,7 @@ internal sealed class HardwareTarget : ILoopTarget
     private readonly BlynkApiClient _blynk;
     private readonly WebhookQuotaGuard _quota;
     private readonly Lock _linkGate = new();
+    private readonly List<Task> _notes = [];
     private bool _touched;
     private DateTimeOffset? _outageSince;
     private DateTimeOffset? _backAt;
@@ -134,6 +135,13 @@ internal sealed class HardwareTarget : ILoopTarget
         await _observers.DisposeAsync();
         await _stream.DisposeAsync();
         _http.Dispose();
+        Task[] notes;
+        lock (_notes)
+        {
+            notes = [.. _notes];
+        }
+
+        await Task.WhenAll(notes); // a quota note that could not be saved fails the scenario here, not silently
     }
 
     // A V16 change seen anywhere (the board's republish through the Particle webhook) may have fired Blynk's webhook.
@@ -141,8 +149,34 @@ internal sealed class HardwareTarget : ILoopTarget
     {
         if (hop.Kind == HopKind.DatastreamWrite && hop.Source != Hop.BlynkApp && HopValues.Written(hop).Any(w => w.Pin == "V16"))
         {
-            _ = _quota.NoteAsync(hop.At);
+            lock (_notes)
+            {
+                _notes.Add(_quota.NoteAsync(hop.At));
+            }
         }
+    }
+
+    /// <summary>
+    /// With no particle-cli on PATH: the project's own (scripts/particle-cli.sh installs the pinned version on first use),
+    /// found above the test assembly; null when this is not a checkout.
+    /// </summary>
+    private static string? ProjectParticleCli()
+    {
+        if (BoardResets.FindOnPath("particle", Environment.GetEnvironmentVariable("PATH")) is not null)
+        {
+            return null;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var script = Path.Combine(dir.FullName, "scripts", "particle-cli.sh");
+            if (File.Exists(script) && File.Exists(Path.Combine(dir.FullName, "E2E.sln")))
+            {
+                return script;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The USB product id tells the board, when the endpoint is a local USB port.</summary>
@@ -243,7 +277,7 @@ internal sealed class HardwareTarget : ILoopTarget
 
     private sealed class BoardSide(HardwareTarget target) : IDeviceSide
     {
-        private readonly IBoardReset _reset = BoardResets.FromSettings(target._settings.ResetCommand, target._settings.DeviceId, target._settings.ParticleCli);
+        private readonly IBoardReset _reset = BoardResets.FromSettings(target._settings.ResetCommand, target._settings.DeviceId, target._settings.ParticleCli ?? ProjectParticleCli());
 
         public string DeviceId => target._settings.DeviceId;
 
@@ -251,9 +285,6 @@ internal sealed class HardwareTarget : ILoopTarget
 
         public string? CannotPowerOnReason => _reset.CannotResetReason;
 
-        public string? CannotUnplugReason => target._settings.UnplugCommand is null
-            ? $"no way to take the board's USB port away: set {HardwareSettings.Prefix}UNPLUG_COMMAND (e.g. uhubctl), which gets $E2E_UNPLUG_SECONDS"
-            : null;
 
         public IReadOnlyList<SerialLine> SerialLines =>
             [.. target._link.Transcript.Skip(target._firstEntry).Select(e => e.Event).OfType<LineReceived>().Select(l => new SerialLine(l.At, l.Raw))];
@@ -286,7 +317,7 @@ internal sealed class HardwareTarget : ILoopTarget
 
         public async Task UnplugSerialAsync(TimeSpan duration)
         {
-            var command = target._settings.UnplugCommand ?? throw new NotSupportedException(CannotUnplugReason);
+            var command = target._settings.UnplugCommand ?? throw new NotSupportedException($"{HardwareSettings.Prefix}UNPLUG_COMMAND is not set");
             var seconds = Math.Max(1, (int)Math.Round(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             var outcome = await new CommandReset($"E2E_UNPLUG_SECONDS={seconds}; export E2E_UNPLUG_SECONDS; {command}").ResetAsync();
             if (!outcome.Succeeded)

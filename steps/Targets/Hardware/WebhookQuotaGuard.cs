@@ -29,7 +29,7 @@ internal sealed class WebhookQuotaGuard(string deviceId, int requests, TimeSpan 
         try
         {
             var now = time.GetUtcNow();
-            Save([.. Load().Where(w => now - w < window), at]);
+            Save([.. Load(now).Where(w => now - w < window), at]);
         }
         finally
         {
@@ -46,7 +46,7 @@ internal sealed class WebhookQuotaGuard(string deviceId, int requests, TimeSpan 
             while (true)
             {
                 var now = time.GetUtcNow();
-                var writes = Load().Where(w => now - w < window).Order().ToList();
+                var writes = Load(now).Where(w => now - w < window).Order().ToList();
                 if (writes.Count < requests)
                 {
                     Save([.. writes, now]);
@@ -62,12 +62,28 @@ internal sealed class WebhookQuotaGuard(string deviceId, int requests, TimeSpan 
         }
     }
 
-    private List<DateTimeOffset> Load() =>
-        File.Exists(StateFile)
-            ? [.. File.ReadAllLines(StateFile)
-                .Select(l => DateTimeOffset.TryParse(l, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null)
-                .OfType<DateTimeOffset>()]
-            : [];
+    // A time after now (another machine's clock, a hand-edited file) counts as now, and is saved as now: it holds a write
+    // one window at most.
+    private List<DateTimeOffset> Load(DateTimeOffset now)
+    {
+        if (!File.Exists(StateFile))
+        {
+            return [];
+        }
+
+        var saved = File.ReadAllLines(StateFile)
+            .Select(l => DateTimeOffset.TryParse(l, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null)
+            .OfType<DateTimeOffset>()
+            .ToList();
+        if (!saved.Any(at => at > now))
+        {
+            return saved;
+        }
+
+        var clamped = saved.Select(at => at > now ? now : at).ToList();
+        Save(clamped);
+        return clamped;
+    }
 
     private void Save(IEnumerable<DateTimeOffset> writes)
     {
