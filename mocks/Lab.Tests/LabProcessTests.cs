@@ -17,7 +17,7 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
         var json = JsonNode.Parse(fixture.Lab.ReadyLine["READY ".Length..])!.AsObject();
 
         // Then
-        json.Select(p => p.Key).Should().BeEquivalentTo("particleUrl", "blynkUrl", "dashboardUrl", "deviceId", "particleToken", "blynkToken", "virtualTime", "boards");
+        json.Select(p => p.Key).Should().BeEquivalentTo("particleUrl", "blynkUrl", "dashboardUrl", "deviceId", "particleToken", "blynkToken", "virtualTime", "boards", "control");
         fixture.Ready.ParticleUrl.Should().StartWith("http://127.0.0.1:");
         fixture.Ready.BlynkUrl.Should().StartWith("http://127.0.0.1:");
         fixture.Ready.DashboardUrl.Should().Be(fixture.Ready.BlynkUrl + "/dashboard/1");
@@ -27,6 +27,10 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
         ((bool?)json["virtualTime"]).Should().BeFalse();
         json["boards"]!.AsArray().Should().ContainSingle().Which!["state"]!.GetValue<string>().Should().Be("ready", "READY comes only once the board has booted and connected");
         fixture.Lab.LaterStdout.Should().BeEmpty("stdout carries only the READY line; logs go to stderr");
+        var control = json["control"]!.AsObject();
+        ((string?)control["url"]).Should().StartWith("http://127.0.0.1:").And.EndWith("/lab/v1");
+        ((string?)control["token"]).Should().HaveLength(32, "the control token is printed in full, here only");
+        ((string?)control["session"]).Should().Be("default");
     }
 
     [Fact]
