@@ -16,9 +16,10 @@ filter="Category=smoke"
 if [ "${1:-}" = "--all" ]; then filter=""; shift; fi
 
 work="$(mktemp -d /tmp/e2e-hil.XXXXXX)"
-lab_pid=""; ser2net_pid=""
+lab_pid=""; ser2net_pid=""; renew_pid=""
 # Under set -e a failing command in the trap would change the script's exit status: every step here is allowed to fail.
 cleanup() {
+  if [ -n "$renew_pid" ]; then kill "$renew_pid" 2>/dev/null || true; fi
   if [ -n "$ser2net_pid" ]; then kill "$ser2net_pid" 2>/dev/null || true; wait "$ser2net_pid" 2>/dev/null || true; fi
   if [ -n "$lab_pid" ]; then kill "$lab_pid" 2>/dev/null || true; wait "$lab_pid" 2>/dev/null || true; fi
   rm -rf "$work"
@@ -58,7 +59,9 @@ cat > "$work/bench-lab.json" <<JSON
 }
 JSON
 
-dotnet "$ROOT/mocks/Lab/bin/Debug/net10.0/ParticleBlynk.Lab.dll" --config "$work/bench-lab.json" --ignore-stdin \
+# The lab's lease: with no control request for 2 minutes it stops by itself, so a run killed before its trap ran leaves
+# no lab behind. The renewal below lives only as long as this script.
+dotnet "$ROOT/mocks/Lab/bin/Debug/net10.0/ParticleBlynk.Lab.dll" --config "$work/bench-lab.json" --ignore-stdin --exit-when-idle 00:02:00 \
   >"$work/ready" 2>"$work/lab.log" &
 lab_pid=$!
 for _ in $(seq 1 600); do
@@ -70,6 +73,12 @@ ready="$(grep '^READY ' "$work/ready")" || { echo "The lab printed no READY line
 field() { printf '%s' "$ready" | grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
 control="$(field url)"; control_token="$(field token)"
 [ -n "$control" ] && [ -n "$control_token" ] || { echo "READY has no control API: $ready"; exit 1; }
+script_pid=$$
+( while kill -0 "$script_pid" 2>/dev/null; do
+    curl -sf -o /dev/null -H "Authorization: Bearer $control_token" "$control/sessions" || true
+    sleep 20
+  done ) &
+renew_pid=$!
 
 # Exactly what a lab engineer sets for a real board (hardware/README.md), with the lab's loopback URLs.
 export E2E_HARDWARE_DEVICE_ID="$device"

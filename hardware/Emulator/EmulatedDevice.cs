@@ -40,6 +40,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     private Func<bool>? _waitUntil;
     private long _nextLoopMs;
     private long? _cloudConnectAtMs;
+    private TimeSpan? _dropLinkOnNextPublish;
     private bool? _lastUserLedOn;
     private bool _serialHostAttached;
     private bool _rateLimiterEnabled;
@@ -193,7 +194,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         var os = new DeviceOs(
             Options with { SerialHostAttached = _serialHostAttached, RateLimiterEnabled = _rateLimiterEnabled, PublishAcknowledged = _publishAcknowledged },
             _powerOnAt);
-        os.Uplink = _cloud.Publish;
+        os.Uplink = Uplink;
         os.PublishAttempted += OnPublishAttempted;
         os.Serial.LineCompleted += OnSerialLine;
         os.Serial.BytesWritten += OnSerialBytes;
@@ -283,6 +284,40 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         }
 
         _cloudConnectAtMs = ElapsedMsAt(_time.GetUtcNow()) + (after.Ticks / TimeSpan.TicksPerMillisecond);
+    }
+
+    /// <summary>
+    /// A fault: the cloud link drops while the next publish is in flight (before the cloud acknowledges it) and comes
+    /// back <paramref name="reconnectAfter"/> later. Particle.publish returns false and the event is lost.
+    /// </summary>
+    public void DropCloudOnNextPublish(TimeSpan reconnectAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(reconnectAfter, TimeSpan.Zero);
+        _dropLinkOnNextPublish = reconnectAfter;
+    }
+
+    /// <summary>Withdraws <see cref="DropCloudOnNextPublish"/> when no publish has used it yet.</summary>
+    public void KeepCloudOnNextPublish() => _dropLinkOnNextPublish = null;
+
+    /// <summary>
+    /// A fault: the application thread is busy for <paramref name="span"/> from now (a blocking call in loop()): no loop
+    /// runs, function calls wait for the next loop boundary, and the cloud may time them out meanwhile.
+    /// </summary>
+    public void BlockApplicationThread(TimeSpan span)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(span, TimeSpan.Zero);
+        var os = RequireOn();
+        var nowMs = ElapsedMsAt(_time.GetUtcNow());
+        os.AdvanceTo(nowMs);
+        _nextLoopMs = Math.Max(_nextLoopMs, nowMs + (span.Ticks / TimeSpan.TicksPerMillisecond));
+    }
+
+    /// <summary>A fault: code elsewhere on the device has just published <paramref name="count"/> events (they use the rate limiter's burst).</summary>
+    public void RecordOtherPublishes(int count)
+    {
+        var os = RequireOn();
+        os.AdvanceTo(ElapsedMsAt(_time.GetUtcNow()));
+        os.RecordOtherPublishes(count);
     }
 
     /// <summary>Publishes pass Device OS's rate limiter check (default on).</summary>
@@ -436,6 +471,23 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
             _wakeMs = os.ElapsedMs + wait.Milliseconds;
             _waiting = true;
         }
+    }
+
+    // The device's side of a publish: the fault "link dropped mid-publish" takes the session down before the ACK.
+    private bool Uplink(DeviceEvent deviceEvent)
+    {
+        if (_dropLinkOnNextPublish is not { } reconnectAfter)
+        {
+            return _cloud.Publish(deviceEvent);
+        }
+
+        _dropLinkOnNextPublish = null;
+        var os = _os!;
+        os.CloudConnected = false;
+        FailQueuedCalls("device is not connected to the cloud");
+        _cloud.Disconnected(DeviceId);
+        _cloudConnectAtMs = os.ElapsedMs + (reconnectAfter.Ticks / TimeSpan.TicksPerMillisecond);
+        return false;
     }
 
     private void ConnectCloud()

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using ParticleBlynk.Lab.Tests.Support;
 using ParticleBlynk.Loop;
@@ -20,7 +22,7 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
         json.Select(p => p.Key).Should().BeEquivalentTo("particleUrl", "blynkUrl", "dashboardUrl", "deviceId", "particleToken", "blynkToken", "virtualTime", "boards", "control");
         fixture.Ready.ParticleUrl.Should().StartWith("http://127.0.0.1:");
         fixture.Ready.BlynkUrl.Should().StartWith("http://127.0.0.1:");
-        fixture.Ready.DashboardUrl.Should().Be(fixture.Ready.BlynkUrl + "/dashboard/1");
+        fixture.Ready.DashboardUrl.Should().MatchRegex("^" + Regex.Escape(fixture.Ready.BlynkUrl + "/dashboard/1#token=") + "[A-Za-z0-9_-]{32}$", "the dashboard link carries its token in full, usable as printed");
         fixture.Ready.DeviceId.Should().Be("e00fce68d3b2a1c4f5e6a7b8");
         ((string?)json["particleToken"]).Should().Be(Secrets.Mask(fixture.Tokens.Particle));
         ((string?)json["blynkToken"]).Should().Be(Secrets.Mask(fixture.Tokens.Blynk!));
@@ -45,6 +47,7 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
         fixture.Lab.Log.Should().Contain("publish blynk_https_get", "the boot publish is logged");
         written.Should().NotContain(fixture.Tokens.Particle).And.NotContain(fixture.Tokens.Blynk);
         written.Should().Contain(Secrets.Mask(fixture.Tokens.Blynk!));
+        fixture.Lab.Log.Should().NotContain(DashboardToken(), "the dashboard token is in READY's dashboardUrl only");
     }
 
     [Fact]
@@ -65,17 +68,26 @@ public sealed class LabProcessTests(DemoLabFixture fixture) : IClassFixture<Demo
     }
 
     [Fact]
-    public async Task Dashboard_of_the_demo_device_is_served()
+    public async Task Dashboard_of_the_demo_device_is_served_and_its_state_needs_the_token_of_the_READY_line()
     {
         // Given
         using var http = new HttpClient(new HttpClientHandler { UseProxy = false });
+        var state = new Uri(fixture.Ready.BlynkUrl + "/dashboard/api/1/state");
 
         // When
         var page = await http.GetStringAsync(new Uri(fixture.Ready.DashboardUrl!));
+        using var anonymous = await http.GetAsync(state);
+        using var withToken = new HttpRequestMessage(HttpMethod.Get, state) { Headers = { Authorization = new("Bearer", DashboardToken()) } };
+        using var authorised = await http.SendAsync(withToken);
 
         // Then
-        page.Should().Contain("Boron");
+        page.Should().Contain("Blynk mock dashboard").And.NotContain("Boron", "the page shows nothing of the device before its token is checked");
+        anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        authorised.StatusCode.Should().Be(HttpStatusCode.OK);
+        JsonNode.Parse(await authorised.Content.ReadAsStringAsync())!["name"]!.GetValue<string>().Should().Be("Boron");
     }
+
+    private string DashboardToken() => fixture.Ready.DashboardUrl![(fixture.Ready.DashboardUrl!.IndexOf("#token=", StringComparison.Ordinal) + "#token=".Length)..];
 
     [Fact]
     public async Task Config_file_and_fixed_ports_are_honoured_and_closing_stdin_stops_the_lab()

@@ -29,6 +29,8 @@ public sealed class LoopHostTests
         var written = report.ToJsonString();
         written.Contains(configuration.ParticleToken!, StringComparison.Ordinal).Should().BeFalse("the READY report carries no token in full");
         written.Contains(configuration.Devices[0].Token, StringComparison.Ordinal).Should().BeFalse("the READY report carries no token in full");
+        ((string?)report["dashboardUrl"]).Should().Be($"{host.Blynk.Url}dashboard/1#token={host.Blynk.DashboardToken}", "the dashboard link is usable as printed, like the control token");
+        host.Secrets.Redact($"log line {host.Blynk.DashboardToken}").Should().Be($"log line {Secrets.Mask(host.Blynk.DashboardToken)}", "every line the lab logs masks the dashboard token");
     }
 
     [Fact]
@@ -49,7 +51,7 @@ public sealed class LoopHostTests
         // Then
         session.Id.Should().Be("default");
         session.VirtualTime.Should().BeTrue();
-        session.DashboardUrl.Should().Be(session.BlynkUrl + "/dashboard/1", "the configured Blynk device's dashboard");
+        session.DashboardUrl.Should().Be(session.BlynkUrl + "/dashboard/1#token=" + host.Blynk.DashboardToken, "the configured Blynk device's dashboard, with its token");
         board.State.Should().Be("ready");
         console.LastUpdate.Should().NotBeNull("the boot publish reached Blynk through the doc's webhook");
         FluentActions.Invoking(() => lab.Sessions.Add(host, id: LabSessions.DefaultId)).Should().Throw<InvalidOperationException>().WithMessage("*default exists already*");

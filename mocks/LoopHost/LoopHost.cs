@@ -69,6 +69,7 @@ public sealed class LoopHost : IAsyncDisposable
         Clock = clock;
         Services = services;
         Secrets = new Secrets(configuration.Tokens());
+        Faults = new LabFaults(this);
     }
 
     public LabConfiguration Configuration { get; }
@@ -88,6 +89,9 @@ public sealed class LoopHost : IAsyncDisposable
     public BlynkMock Blynk { get; private set; } = null!;
 
     public IReadOnlyList<LabBoard> Boards { get; private set; } = [];
+
+    /// <summary>The fault catalogue, injected into this loop.</summary>
+    public LabFaults Faults { get; }
 
     /// <summary>The real-time scheduler; null on virtual time.</summary>
     public RealTimeDeviceScheduler? Scheduler { get; private set; }
@@ -158,7 +162,8 @@ public sealed class LoopHost : IAsyncDisposable
 
     /// <summary>
     /// The JSON of the READY line: where the clouds listen, the boards and their state, tokens redacted (the lab's
-    /// configuration file holds them). The lab adds its control API.
+    /// configuration file holds them). The lab adds its control API. <c>dashboardUrl</c> is the dashboard link with its
+    /// token (<c>…/dashboard/1#token=…</c>), usable as printed, like the control token: whoever reads READY may drive the lab.
     /// </summary>
     public Dictionary<string, object?> ReadyReport()
     {
@@ -181,6 +186,8 @@ public sealed class LoopHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Faults.Dispose();
+
         // Boards first (they publish into the mocks), then the mocks.
         for (var i = _owned.Count - 1; i >= 0; i--)
         {
@@ -201,6 +208,7 @@ public sealed class LoopHost : IAsyncDisposable
         _owned.Add(Particle);
         Blynk = (await BlynkMock.StartAsync(Configuration.Blynk, Services, _options.BlynkPort).ConfigureAwait(false)).MapHosts();
         _owned.Add(Blynk);
+        Secrets.Add(Blynk.DashboardToken); // READY's dashboardUrl carries it; every log line masks it
         foreach (var route in Services.Hosts.Routes.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
             _options.Log?.Invoke($"host map: {route.Key} -> {route.Value}");
@@ -304,6 +312,7 @@ public sealed class LoopHost : IAsyncDisposable
             PublishOutcome.RateLimited => (HopOutcome.RateLimited, "Device OS publish rate limiter (the 5th publish within 1000 ms)"),
             PublishOutcome.NotConnected => (HopOutcome.Rejected, "Particle.publish while the cloud is not connected: returns false, nothing sent"),
             PublishOutcome.NotAcknowledged when !device.PublishAcknowledged => (HopOutcome.Failed, "no cloud acknowledgement"),
+            PublishOutcome.LinkLost => (HopOutcome.Failed, "the cloud link dropped while the publish was in flight: no acknowledgement, Particle.publish returned false, the event is lost"),
             _ => (HopOutcome.Delivered, (string?)null),
         };
         if (reason is not null)

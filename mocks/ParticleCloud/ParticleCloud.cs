@@ -5,13 +5,9 @@ using ParticleBlynk.Device;
 using ParticleBlynk.ParticleCloud.Api;
 using ParticleBlynk.ParticleCloud.Webhooks;
 using ParticleBlynk.Timeline;
-using WireMock;
-using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Types;
-using WireMock.Util;
 
 namespace ParticleBlynk.ParticleCloud;
 
@@ -26,6 +22,7 @@ public sealed class ParticleCloud : IAsyncDisposable
     private readonly ParticleApi _api;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly WireMockServer _server;
+    private readonly EventStreamEndpoint _streams;
     private int _disposed;
 
     private ParticleCloud(ParticleCloudOptions options, HarnessServices services, int port)
@@ -34,20 +31,42 @@ public sealed class ParticleCloud : IAsyncDisposable
         _model = new ParticleCloudModel(options, services);
         _api = new ParticleApi(_model, _shutdown.Token);
         DeviceGateway = new DeviceGateway(_model);
+        ApiFaults = new HttpFaults(services.Work);
         var streams = new EventStreamEndpoint(_model, _shutdown.Token);
+        _streams = streams;
+        var limits = options.Limits;
+        FrontDoor = new FrontDoor(
+            limits.MaxRequestBodyBytes,
+            new RequestLog(limits.RequestLogEntries, limits.LoggedBodyBytes),
+            services.Time,
+            (status, message) => ApiResponse.Error(status, message).Body);
+        var rest = new RestEndpoint(_model, _api, FrontDoor);
         _server = LoopbackServer.Start(
             port,
             app => app.Use(async (HttpContext context, RequestDelegate next) =>
             {
                 if (EventStreamEndpoint.Handles(context.Request))
                 {
-                    await streams.HandleAsync(context).ConfigureAwait(false);
+                    await ParticleContractMutations.RunEventStreamAsync(options.Mutations, context, () => streams.HandleAsync(context)).ConfigureAwait(false);
+                    return;
+                }
+
+                if (context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal) && await ApiFaults.ApplyAsync(context, _shutdown.Token).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                if (RestEndpoint.Handles(context.Request))
+                {
+                    await rest.HandleAsync(context).ConfigureAwait(false);
                     return;
                 }
 
                 await next(context).ConfigureAwait(false);
             }),
-            work: services.Work);
+            maxRequestLogCount: limits.WireMockLogEntries,
+            work: services.Work,
+            frontDoor: FrontDoor);
         MapApi();
         Url = LoopbackServer.UrlOf(_server);
     }
@@ -74,13 +93,30 @@ public sealed class ParticleCloud : IAsyncDisposable
     /// <summary>The event bus: every event, in-process subscriptions (also what the SSE endpoint reads).</summary>
     public ParticleEventBus Bus => _model.Bus;
 
-    /// <summary>Every event the cloud has seen, in order.</summary>
+    /// <summary>Every event the cloud has seen, in order (the last <see cref="ParticleLimits.EventHistory"/>: <see cref="ParticleEventBus.Dropped"/> says how many older ones went).</summary>
     public IReadOnlyList<ParticleEvent> Events => _model.Bus.Events;
 
     public DeviceRegistry Devices => _model.Registry;
 
-    /// <summary>The WireMock server in front (request log, extra mappings, fault injection).</summary>
+    /// <summary>The WireMock server behind the API (extra mappings for paths the API does not serve). Its own request log is off: see <see cref="Requests"/>.</summary>
     public WireMockServer Server => _server;
+
+    /// <summary>What every request meets first: Host check, body limit, Kestrel's refusals, the last-resort guard (<see cref="Timeline.FrontDoor"/>).</summary>
+    public FrontDoor FrontDoor { get; }
+
+    /// <summary>The last requests (bounded: <see cref="ParticleLimits.RequestLogEntries"/>, each body cut to <see cref="ParticleLimits.LoggedBodyBytes"/>).</summary>
+    public RequestLog Requests => FrontDoor.Requests;
+
+    /// <summary>The fault the REST API shows (not the event streams: <see cref="DropEventStreams"/>).</summary>
+    public HttpFaults ApiFaults { get; }
+
+    /// <summary>
+    /// Closes every open event stream now and refuses new ones until <see cref="RestoreEventStreams"/>: a reader
+    /// reconnects and misses what was published meanwhile (Particle keeps no backlog).
+    /// </summary>
+    public void DropEventStreams() => _streams.Drop();
+
+    public void RestoreEventStreams() => _streams.Restore();
 
     /// <summary>Events from now on whose name starts with <paramref name="prefix"/>, until cancelled.</summary>
     public IAsyncEnumerable<ParticleEvent> SubscribeAsync(string prefix, CancellationToken cancellationToken = default) =>
@@ -112,46 +148,11 @@ public sealed class ParticleCloud : IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    private void MapApi()
-    {
-        _server
-            .Given(Request.Create().WithPath(new RegexMatcher("^/v1/.*$")).UsingAnyMethod())
-            .AtPriority(10)
-            .RespondWith(Response.Create().WithCallback(HandleAsync));
+    // The REST API and the event streams are served in front of WireMock (RestEndpoint, EventStreamEndpoint); what is left
+    // is not the API: 404 in its error shape.
+    private void MapApi() =>
         _server
             .Given(Request.Create().UsingAnyMethod())
             .AtPriority(100)
             .RespondWith(Response.Create().WithStatusCode(HttpStatusCode.NotFound).WithHeader("Content-Type", "application/json").WithBody("""{"ok":false,"error":"Not found"}"""));
-    }
-
-    // The request headers a function-call hop keeps (what scenarios assert on: the Blynk webhook's Bearer token, its body type).
-    private static Dictionary<string, string> JournalledHeaders(IRequestMessage message) =>
-        (message.Headers ?? new Dictionary<string, WireMockList<string>>())
-            .Where(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)
-                        || h.Key.Equals("User-Agent", StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
-
-    private async Task<IResponseMessage> HandleAsync(IRequestMessage message)
-    {
-        string? Header(string name) =>
-            message.Headers?.FirstOrDefault(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
-
-        var request = ApiRequest.Create(
-            message.Method,
-            message.Path,
-            message.RawQuery,
-            Header("Content-Type"),
-            message.BodyAsBytes ?? (message.Body is { } text ? System.Text.Encoding.UTF8.GetBytes(text) : null),
-            Header("Authorization"),
-            Header(WorkTracker.FlowHeader),
-            Header("Host"),
-            JournalledHeaders(message));
-        var answer = await _api.HandleAsync(request).ConfigureAwait(false);
-        return new ResponseMessage
-        {
-            StatusCode = answer.Status,
-            Headers = new Dictionary<string, WireMockList<string>> { ["Content-Type"] = new(answer.ContentType) },
-            BodyData = new BodyData { BodyAsString = answer.Body, DetectedBodyType = BodyType.String, Encoding = System.Text.Encoding.UTF8 },
-        };
-    }
 }

@@ -83,6 +83,9 @@ public sealed partial class ParticleCloudBuilder
     /// <summary>Whether a device that connects without being configured is claimed to the first account (default true).</summary>
     public ParticleCloudBuilder WithClaimUnknownDevices(bool enabled) => new(_options with { ClaimUnknownDevices = enabled });
 
+    /// <summary>What the mock accepts and keeps: body and event-data limits, the request log, the event history.</summary>
+    public ParticleCloudBuilder WithLimits(ParticleLimits limits) => new(_options with { Limits = limits });
+
     /// <summary>Builds and starts the mock on 127.0.0.1:<paramref name="port"/> (0: a free port).</summary>
     public Task<ParticleCloud> StartAsync(HarnessServices services, int port = 0) => ParticleCloud.StartAsync(Build(), services, port);
 
@@ -157,6 +160,12 @@ public sealed partial class ParticleCloudBuilder
         if (_options.SseKeepAlive <= TimeSpan.Zero || _options.FunctionCalls.Timeout <= TimeSpan.Zero)
         {
             errors.Add("The SSE keep-alive period and the function call timeout must be positive.");
+        }
+
+        var limits = _options.Limits;
+        if (limits.MaxRequestBodyBytes < 1 || limits.MaxEventDataBytes < 1 || limits.EventHistory < 1 || limits.EventHistoryText < 1 || limits.RequestLogEntries < 0 || limits.LoggedBodyBytes < 0 || limits.WireMockLogEntries < 0)
+        {
+            errors.Add("Limits: maxRequestBodyBytes, maxEventDataBytes, eventHistory and eventHistoryText must be at least 1; requestLogEntries, loggedBodyBytes and wireMockLogEntries at least 0.");
         }
 
         if (errors.Count > 0)

@@ -79,6 +79,48 @@ public sealed record FunctionCallBehaviour
     public static FunctionCallBehaviour Default { get; } = new();
 }
 
+/// <summary>
+/// What the Particle mock accepts and keeps, so that no client can make it grow without bound (lab file:
+/// <c>"particle": { "limits": { … } }</c>). Each limit is stated where a client meets it: 413 for a body over
+/// <see cref="MaxRequestBodyBytes"/> (refused unread), 400 for event data over <see cref="MaxEventDataBytes"/>.
+/// </summary>
+public sealed record ParticleLimits
+{
+    /// <summary>
+    /// The server-wide body limit, in bytes (Kestrel's MaxRequestBodySize): a larger body gets 413 before a byte of it is
+    /// read. Default 16 KiB: the largest documented field, 1024 bytes of event data or a function argument (contracts.md
+    /// §1.1, Device OS ≥ 3.0 Gen 3), written in the costliest encoding a client may choose (JSON \u escapes, 6 bytes a byte)
+    /// with the other parameters beside it, fits with room to spare; it is also the CloudEvent data limit (16384, §1.1).
+    /// </summary>
+    public long MaxRequestBodyBytes { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// The most event data POST /v1/devices/events takes, in UTF-8 bytes: 1024, the largest classic limit (contracts.md
+    /// §1.1). More is 400 {"ok":false,"error":"Event data exceeds 1024 bytes"} (the status and wording are UNCONFIRMED).
+    /// </summary>
+    public int MaxEventDataBytes { get; init; } = 1024;
+
+    /// <summary>Events the bus keeps for <see cref="ParticleCloud.Events"/> (older ones are dropped and counted); a virtual day of one board is about 600.</summary>
+    public int EventHistory { get; init; } = ParticleLimitsDefaults.EventHistory;
+
+    /// <summary>Characters of event names and data the history keeps in all (about 16 MB; the doc's events are ~110 each).</summary>
+    public long EventHistoryText { get; init; } = ParticleLimitsDefaults.EventHistoryText;
+
+    /// <summary>Requests the request log keeps (<see cref="ParticleCloud.Requests"/>); older ones are dropped and counted.</summary>
+    public int RequestLogEntries { get; init; } = 1000;
+
+    /// <summary>Body bytes the request log keeps of each request.</summary>
+    public int LoggedBodyBytes { get; init; } = 1024;
+
+    /// <summary>
+    /// Requests WireMock's own log keeps (<see cref="ParticleCloud.Server"/>: only what reaches WireMock, whole, each body at most
+    /// <see cref="Timeline.LoopbackServer.MaxWireMockBodyBytes"/>); the request log above sees every request.
+    /// </summary>
+    public int WireMockLogEntries { get; init; } = Timeline.LoopbackServer.DefaultWireMockLogEntries;
+
+    public static ParticleLimits Default { get; } = new();
+}
+
 /// <summary>What Particle does with events it skipped while a target host was "sleeping". UNCONFIRMED (contracts.md §3.4).</summary>
 public enum SkippedEventPolicy
 {
@@ -164,6 +206,12 @@ public sealed record ParticleCloudOptions
     /// <summary>Whether a device that connects without being configured is claimed to the first account.</summary>
     public bool ClaimUnknownDevices { get; init; } = true;
 
+    /// <summary>TEST-ONLY contract facts broken on purpose, for the contract probes' mutation self-test (<see cref="ParticleContractMutation"/>).</summary>
+    public ImmutableArray<ParticleContractMutation> Mutations { get; init; } = [];
+
+    /// <summary>What the mock accepts and keeps: body and data limits, the request log, the event history.</summary>
+    public ParticleLimits Limits { get; init; } = ParticleLimits.Default;
+
     public static ParticleCloudOptions Empty { get; } = new();
 
     /// <summary>The converters a configuration file needs: verbatim webhooks (files relative to <paramref name="baseDirectory"/>).</summary>
@@ -207,10 +255,15 @@ public sealed class PlatformIdJsonConverter : JsonConverter<int>
 
 /// <summary>
 /// A webhook entry of a configuration file, kept verbatim: Particle's integration JSON as written, {"owner", "integration"},
-/// or {"owner", "integrationFile"} whose file text is parsed as it is.
+/// or {"owner", "integrationFile"} whose file text is parsed as it is. The wrapper is strict like the rest of the file: an
+/// unknown key (a typo such as "integrationFle"), both or neither of integration and integrationFile, a file that cannot be
+/// read or an integration Particle would refuse is an error naming the key, the JSON path and — through
+/// <see cref="ConfigJson.Read{T}"/> — the lab file.
 /// </summary>
 public sealed class WebhookRegistrationJsonConverter(string baseDirectory) : JsonConverter<WebhookRegistration>
 {
+    private static readonly string[] WrapperKeys = ["owner", "integration", "integrationFile"];
+
     public override WebhookRegistration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var document = JsonDocument.ParseValue(ref reader);
@@ -220,19 +273,81 @@ public sealed class WebhookRegistrationJsonConverter(string baseDirectory) : Jso
             throw new JsonException("A webhook is an object: Particle's integration JSON, or {\"owner\", \"integration\" | \"integrationFile\"}.");
         }
 
-        var owner = root.TryGetProperty("owner", out var o) ? o.GetString() ?? "" : "";
-        if (root.TryGetProperty("integrationFile", out var file))
+        if (!IsWrapper(root))
         {
-            var path = Path.GetFullPath(Path.Combine(baseDirectory, file.GetString() ?? ""));
-            return new WebhookRegistration(owner, WebhookDefinition.Parse(File.ReadAllText(path)));
+            return new WebhookRegistration("", Definition(root.GetRawText(), "the webhook"));
         }
 
-        if (root.TryGetProperty("integration", out var integration))
+        string? owner = null;
+        JsonElement? integration = null;
+        string? file = null;
+        foreach (var property in root.EnumerateObject())
         {
-            return new WebhookRegistration(owner, WebhookDefinition.Parse(integration.GetRawText()));
+            switch (property.Name)
+            {
+                case "owner":
+                    owner = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : throw new JsonException("\"owner\" is the username of a Particle account (a string).");
+                    break;
+                case "integration":
+                    integration = property.Value;
+                    break;
+                case "integrationFile":
+                    file = property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } f
+                        ? f
+                        : throw new JsonException("\"integrationFile\" is a path (relative to the lab file) to Particle's integration JSON.");
+                    break;
+                default:
+                    throw new JsonException($"unknown key \"{property.Name}\" in a webhook: a wrapper has \"owner\" and one of \"integration\", \"integrationFile\"");
+            }
         }
 
-        return new WebhookRegistration("", WebhookDefinition.Parse(root.GetRawText()));
+        if (integration is null == file is null)
+        {
+            throw new JsonException("A webhook wrapper needs exactly one of \"integration\" (Particle's JSON) and \"integrationFile\" (a path to it).");
+        }
+
+        if (integration is { } inline)
+        {
+            return new WebhookRegistration(owner ?? "", Definition(inline.GetRawText(), "\"integration\""));
+        }
+
+        var path = Path.GetFullPath(Path.Combine(baseDirectory, file!));
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new JsonException($"\"integrationFile\": cannot read {path} ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+
+        return new WebhookRegistration(owner ?? "", Definition(text, $"\"integrationFile\" {path}"));
+    }
+
+    // A wrapper names one of its keys — or, holding no "event", has a key that looks like one (a typo: "integrationFle", "Owner").
+    private static bool IsWrapper(JsonElement root)
+    {
+        var names = root.EnumerateObject().Select(p => p.Name).ToList();
+        return names.Any(n => WrapperKeys.Contains(n, StringComparer.Ordinal))
+               || (!names.Any(n => n is "event" or "eventName")
+                   && names.Any(n => n.StartsWith("integration", StringComparison.OrdinalIgnoreCase) || n.StartsWith("owner", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static WebhookDefinition Definition(string json, string what)
+    {
+        try
+        {
+            return WebhookDefinition.Parse(json);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JsonException($"{what}: {ex.Message.Replace(" (Parameter 'json')", "", StringComparison.Ordinal)}", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new JsonException($"{what} is not JSON: {ex.Message}", ex);
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, WebhookRegistration value, JsonSerializerOptions options)

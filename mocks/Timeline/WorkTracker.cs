@@ -127,7 +127,14 @@ public sealed class WorkTracker
     }
 
     /// <summary>Waits <paramref name="delay"/> of virtual time; the calling flow is parked meanwhile.</summary>
-    public async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default)
+    public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken = default) =>
+        DelayForAsync(null, delay, cancellationToken);
+
+    /// <summary>
+    /// Waits <paramref name="delay"/> of harness time with <paramref name="flowId"/> parked meanwhile: a server that
+    /// answers its caller late (the id comes in <see cref="FlowHeader"/>; "" parks nothing, null the current flow).
+    /// </summary>
+    public async Task DelayForAsync(string? flowId, TimeSpan delay, CancellationToken cancellationToken = default)
     {
         if (delay <= TimeSpan.Zero)
         {
@@ -153,7 +160,7 @@ public sealed class WorkTracker
             slot.Release();
             done.TrySetCanceled(cancellationToken);
         });
-        slot.Hold(Park(null, $"delay {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms"));
+        slot.Hold(Park(flowId, $"delay {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms"));
         await done.Task.ConfigureAwait(false);
     }
 

@@ -121,6 +121,86 @@ public sealed class JournalTests
     }
 }
 
+public sealed class JournalBoundsTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_long_payload_keeps_its_prefix_and_states_its_full_size()
+    {
+        // Given
+        var journal = new Journal(new FakeTimeProvider(Start), payloadLimit: 100);
+        var argument = new string('a', 10_485_760);
+
+        // When
+        var hop = journal.Record(new Hop
+        {
+            Kind = HopKind.FunctionCall, Source = "Particle Cloud", Target = "device d", DeviceId = "d", Function = "blynk_led", Payload = argument,
+            Http = new HttpExchange("POST", "https://api.particle.io/v1/devices/d/blynk_led") { RequestBody = "args=" + argument },
+        });
+
+        // Then
+        hop.Bytes.Should().Be(10_485_760, "the size is the whole payload's");
+        hop.Payload.Should().Be(new string('a', 100) + "…(10485760 bytes)");
+        hop.Http!.RequestBody.Should().Be("args=" + new string('a', 95) + "…(10485765 bytes)");
+        journal.Render().Should().Contain("…(10485760 bytes)");
+    }
+
+    [Fact]
+    public void Past_its_text_budget_the_journal_drops_its_oldest_hops_and_counts_them()
+    {
+        // Given a budget of 1,000 characters and hops of about 100
+        var journal = new Journal(new FakeTimeProvider(Start), payloadLimit: 100, textBudget: 1_000);
+
+        // When
+        for (var i = 0; i < 50; i++)
+        {
+            journal.Record(new Hop { Kind = HopKind.DeviceLink, Source = "h", Target = "d", Payload = new string('x', 90) + i.ToString("00", System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        // Then
+        journal.Hops.Sum(h => h.Payload.Length + h.Source.Length + h.Target.Length).Should().BeLessThanOrEqualTo(1_000);
+        journal.Dropped.Should().Be(50 - journal.Hops.Count).And.BeGreaterThan(0);
+        journal.Hops[^1].Payload.Should().EndWith("49");
+        journal.Render().Should().StartWith($"({journal.Dropped} older hops dropped");
+    }
+
+    [Fact]
+    public void Every_text_a_sender_chose_is_one_line_in_the_journal_text()
+    {
+        // Given an API publish whose name, data and URL carry line breaks
+        var journal = new Journal(new FakeTimeProvider(Start));
+        journal.Record(new Hop
+        {
+            Kind = HopKind.Publish, Source = "API client (a\nb)", Target = "Particle Cloud", EventName = "x\nFORGED name", Payload = "ok\nFORGED data",
+            Reason = "event 1\r\nFORGED reason",
+        });
+
+        // When
+        var lines = journal.Render().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        // Then
+        lines.Should().HaveCount(2, "one line for the hop, one for its payload");
+        lines.Should().NotContain(l => l.StartsWith("FORGED", StringComparison.Ordinal));
+        lines[0].Should().Contain("publish x\\nFORGED name");
+    }
+
+    [Fact]
+    public void A_token_cut_in_the_middle_shows_no_more_than_its_first_four_characters()
+    {
+        // Given a payload cut inside a token
+        var token = "38bb7b318cc6898c80317decb34525844bc9db55";
+        var journal = new Journal(new FakeTimeProvider(Start), payloadLimit: 30);
+        journal.Record(new Hop { Kind = HopKind.Publish, Source = "device d", Target = "Particle Cloud", EventName = "e", Payload = "{\"t\":\"" + token + "\"}" });
+
+        // When
+        var text = journal.Render(new Secrets(token));
+
+        // Then
+        text.Should().Contain("{\"t\":\"38bb…(48 bytes)").And.NotContain(token[..8]);
+    }
+}
+
 public sealed class JournalChangeTests
 {
     [Fact]

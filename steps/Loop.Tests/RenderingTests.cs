@@ -100,7 +100,22 @@ public sealed class SecretsAndCleanTextTests
     public void A_long_value_is_cut_and_says_how_long_it_was()
     {
         var line = CleanText.Line(new string('x', 10_000), limit: 100);
-        line.Should().StartWith(new string('x', 100) + "…").And.EndWith("(10000 characters, cut)");
+        line.Should().Be(new string('x', 100) + "…(10000 bytes)");
+    }
+
+    [Fact]
+    public void A_value_cut_twice_keeps_the_length_it_first_stated()
+    {
+        var stored = CleanText.Cut("é" + new string('x', 10_485_759), 1_000);
+        stored.Should().EndWith("…(10485761 bytes)", "é is two bytes in UTF-8");
+        CleanText.Line(stored, 10).Should().Be("é" + new string('x', 9) + "…(10485761 bytes)");
+        CleanText.StatedBytes(stored!).Should().Be(10_485_761);
+    }
+
+    [Fact]
+    public void A_cut_never_splits_a_surrogate_pair()
+    {
+        CleanText.Cut("ab😀cd", 3).Should().Be("ab…(8 bytes)");
     }
 }
 

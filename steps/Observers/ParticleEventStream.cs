@@ -11,7 +11,7 @@ namespace ParticleBlynk.Observers;
 /// token; every "event:/data:" block becomes a <see cref="CloudEvent"/>, kept in arrival order. Reconnects after a drop
 /// (the cloud closes idle streams; a lab's fault drops them), telling <see cref="Dropped"/> how long it was gone.
 /// </summary>
-public sealed class ParticleEventStream : IAsyncDisposable
+public sealed class ParticleEventStream : IEventStreamReader
 {
     private readonly HttpClient _http;
     private readonly Uri _url;
@@ -20,6 +20,11 @@ public sealed class ParticleEventStream : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<CloudEvent> _events = [];
     private readonly List<(long Count, TaskCompletionSource Reached)> _waiters = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _reconnectionWaiters = [];
+    private int _reconnections;
+    private volatile bool _open;
+    private int _baselineReconnections;
+    private long _missed;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reading;
@@ -59,6 +64,92 @@ public sealed class ParticleEventStream : IAsyncDisposable
             {
                 return _events.Count;
             }
+        }
+    }
+
+    /// <summary>Whether the stream is open now (false while it is dropped and reconnecting).</summary>
+    public bool IsOpen => _open;
+
+    /// <summary>
+    /// Waits until the stream has delivered what the cloud has published (<paramref name="published"/>, the cloud's own
+    /// count: a harness's sync barrier). What the cloud published while the stream was down never comes — Particle keeps
+    /// no backlog — so while the stream is down, and at the first call after it came back, this re-baselines instead of
+    /// waiting: those events count as missed.
+    /// </summary>
+    public async Task CatchUpWithAsync(long published, TimeSpan timeout)
+    {
+        var reconnections = Reconnections;
+        if (!IsOpen || reconnections != _baselineReconnections)
+        {
+            _baselineReconnections = reconnections;
+            _missed = Math.Max(0, published - Count);
+            return;
+        }
+
+        await WaitForCountAsync(published - _missed, timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>True once an event matching <paramref name="match"/> has arrived (or had); false after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForEventAsync(Func<CloudEvent, bool> match, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnReceived(CloudEvent e)
+        {
+            if (match(e))
+            {
+                arrived.TrySetResult();
+            }
+        }
+
+        Received += OnReceived;
+        try
+        {
+            if (Events.Any(match))
+            {
+                return true;
+            }
+
+            await arrived.Task.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        finally
+        {
+            Received -= OnReceived;
+        }
+    }
+
+    /// <summary>How many times the stream dropped and came back.</summary>
+    public int Reconnections => Volatile.Read(ref _reconnections);
+
+    /// <summary>Completes once the stream has come back <paramref name="count"/> times; wall-clock bounded.</summary>
+    public async Task WaitForReconnectionsAsync(int count, TimeSpan timeout)
+    {
+        Task reached;
+        lock (_gate)
+        {
+            if (_reconnections >= count)
+            {
+                return;
+            }
+
+            var waiter = (count, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            _reconnectionWaiters.Add(waiter);
+            reached = waiter.Item2.Task;
+        }
+
+        try
+        {
+            await reached.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                $"The Particle event stream came back {Reconnections.ToString(CultureInfo.InvariantCulture)} of {count.ToString(CultureInfo.InvariantCulture)} times within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
         }
     }
 
@@ -145,11 +236,13 @@ public sealed class ParticleEventStream : IAsyncDisposable
                     using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false), Encoding.UTF8);
                     await ReadBlocksAsync(reader, () =>
                     {
+                        _open = true;
                         _connected.TrySetResult();
                         if (droppedAt is { } at)
                         {
                             Dropped?.Invoke(at, _wall.GetUtcNow() - at, reason);
                             droppedAt = null;
+                            Reconnected();
                         }
 
                         backoff = TimeSpan.FromMilliseconds(50);
@@ -166,9 +259,26 @@ public sealed class ParticleEventStream : IAsyncDisposable
                 reason = ex.Message;
             }
 
+            _open = false;
             droppedAt ??= _wall.GetUtcNow();
             await Task.Delay(backoff, _wall, token).ConfigureAwait(false);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+        }
+    }
+
+    private void Reconnected()
+    {
+        List<TaskCompletionSource> reached;
+        lock (_gate)
+        {
+            _reconnections++;
+            reached = [.. _reconnectionWaiters.Where(w => w.Count <= _reconnections).Select(w => w.Reached)];
+            _reconnectionWaiters.RemoveAll(w => w.Count <= _reconnections);
+        }
+
+        foreach (var waiter in reached)
+        {
+            waiter.TrySetResult();
         }
     }
 

@@ -27,6 +27,9 @@ public enum PublishOutcome
 
     /// <summary>Sent (or lost) without a cloud acknowledgement: Particle.publish returned false.</summary>
     NotAcknowledged,
+
+    /// <summary>The cloud session dropped while the publish was in flight: no acknowledgement, false, the event lost.</summary>
+    LinkLost,
 }
 
 /// <summary>One Particle.publish call as Device OS handled it.</summary>
@@ -187,11 +190,22 @@ public sealed class DeviceOs
         else
         {
             var ack = Uplink?.Invoke(new DeviceEvent(DeviceId, sentName, sentData, flags)) ?? true;
-            outcome = ack ? PublishOutcome.Sent : PublishOutcome.NotAcknowledged;
+            outcome = ack ? PublishOutcome.Sent : CloudConnected ? PublishOutcome.NotAcknowledged : PublishOutcome.LinkLost;
         }
 
         PublishAttempted?.Invoke(new PublishAttempt(Now, millis, sentName, sentData, CFormatter.Strlen(data), flags, outcome, nameCut || dataCut));
         return outcome == PublishOutcome.Sent;
+    }
+
+    /// <summary>Records <paramref name="count"/> publish attempts made now by other code (they take rate limiter slots).</summary>
+    public void RecordOtherPublishes(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var millis = Millis();
+        for (var i = 0; i < count; i++)
+        {
+            _limiter.IsRateLimited(millis);
+        }
     }
 
     /// <summary>Names registered with Particle.function, in order.</summary>

@@ -33,7 +33,7 @@ internal sealed class BlynkCloudModel
         foreach (var device in options.Devices)
         {
             var template = options.Templates.Single(t => t.Id == device.TemplateId);
-            var state = new DeviceState(device, template);
+            var state = new DeviceState(device, template, options.Limits.HistoryPoints);
             _byToken.Add(device.Token, state);
             _byId.Add(device.Id, state);
         }
@@ -348,7 +348,10 @@ internal sealed class BlynkCloudModel
                 return DeviceApiResponse.Error(BlynkErrors.DatastreamMissing(device.Template.Name));
             }
 
-            pins.Add(ds);
+            if (!pins.Contains(ds))
+            {
+                pins.Add(ds); // V16&v16 names one pin: one key in the JSON object
+            }
         }
 
         if (pins.Count == 0)
@@ -388,7 +391,7 @@ internal sealed class BlynkCloudModel
     private static DeviceApiResponse GetAll(DeviceState device) =>
         DeviceApiResponse.Json(JsonObjectOf(device.Pins.Values.Where(p => p.Value is not null).OrderBy(p => p.Options.PinNumber)));
 
-    private static DeviceApiResponse UpdateProperty(DeviceState device, DeviceApiRequest request)
+    private DeviceApiResponse UpdateProperty(DeviceState device, DeviceApiRequest request)
     {
         if (!BlynkPins.TryParse(request.Get("pin"), out var pin))
         {
@@ -406,9 +409,16 @@ internal sealed class BlynkCloudModel
             return DeviceApiResponse.Error(BlynkErrors.TypeMismatchBatch);
         }
 
+        // Bounded: a value is cut as a String value is (MaxStringBytes), and past PropertiesPerDatastream names a new one is
+        // refused (UNCONFIRMED: the docs list about 20 properties and say nothing of others).
+        if (properties.Select(p => p.Name).Distinct(StringComparer.Ordinal).Count(n => !ds.Properties.ContainsKey(n)) + ds.Properties.Count > _options.Limits.PropertiesPerDatastream)
+        {
+            return DeviceApiResponse.Error(BlynkErrors.TypeMismatchBatch);
+        }
+
         foreach (var p in properties)
         {
-            ds.Properties[p.Name] = p.Value;
+            ds.Properties[p.Name] = Fit(p.Value);
         }
 
         return DeviceApiResponse.Ok;
@@ -427,10 +437,20 @@ internal sealed class BlynkCloudModel
             return DeviceApiResponse.Error(BlynkErrors.EventCodeUnknown);
         }
 
-        device.Events.Add(new LoggedEvent(Now, device.Device.Id, code, request.Get("description")));
+        device.Events.Add(new LoggedEvent(Now, device.Device.Id, code, request.Get("description") is { } d ? Fit(d) : null));
+        if (device.Events.Count > _options.Limits.LoggedEvents)
+        {
+            device.Events.RemoveRange(0, Math.Max(1, _options.Limits.LoggedEvents / 10)); // the oldest tenth at once
+        }
+
         device.LastReport = Now;
         return DeviceApiResponse.Ok;
     }
+
+    private static readonly DatastreamOptions KeptText = new() { Pin = "V0", Type = DatastreamType.String };
+
+    // A text the mock keeps (a property value, an event description): cut as a String datastream value is cut.
+    private string Fit(string value) => DatastreamValueParser.Parse(KeptText, value, Behaviour with { StringOverLimit = StringOverLimit.Truncate })!;
 
     private bool IsOnline(DeviceState device) =>
         device.Template.LogWhenDeviceReportsAnyData && device.LastReport is { } at && Now - at < device.Template.OfflineWaitPeriod;
@@ -450,13 +470,13 @@ internal sealed class BlynkCloudModel
     private DeviceState FindOrThrow(string idOrToken) =>
         Find(idOrToken) ?? throw new KeyNotFoundException($"No Blynk device with id or token '{idOrToken}'.");
 
-    private sealed class DeviceState(DeviceOptions device, TemplateOptions template)
+    private sealed class DeviceState(DeviceOptions device, TemplateOptions template, int historyPoints)
     {
         public DeviceOptions Device { get; } = device;
 
         public TemplateOptions Template { get; } = template;
 
-        public Dictionary<int, DatastreamState> Pins { get; } = template.Datastreams.ToDictionary(d => d.PinNumber, d => new DatastreamState(d));
+        public Dictionary<int, DatastreamState> Pins { get; } = template.Datastreams.ToDictionary(d => d.PinNumber, d => new DatastreamState(d, historyPoints));
 
         public DateTimeOffset? LastUpdate { get; set; }
 

@@ -18,8 +18,8 @@ public sealed record HistoryPoint(DateTimeOffset At, string Value, int Samples);
 /// <summary>A datastream's current value and what Blynk keeps of its past.</summary>
 public sealed record DatastreamSnapshot(string Pin, DatastreamType Type, string? Value, DateTimeOffset? UpdatedAt, IReadOnlyList<HistoryPoint> History);
 
-/// <summary>Mutable per-device state of one datastream; guarded by the model's lock.</summary>
-internal sealed class DatastreamState(DatastreamOptions options)
+/// <summary>Mutable per-device state of one datastream; guarded by the model's lock. Its history keeps the last <paramref name="historyPoints"/> points.</summary>
+internal sealed class DatastreamState(DatastreamOptions options, int historyPoints = 10_000)
 {
     private readonly List<HistoryPoint> _history = [];
     private double _minuteSum;
@@ -41,7 +41,7 @@ internal sealed class DatastreamState(DatastreamOptions options)
         UpdatedAt = now;
         if (Options.IsRaw)
         {
-            _history.Add(new HistoryPoint(now, value, 1));
+            Add(new HistoryPoint(now, value, 1));
             return;
         }
 
@@ -52,7 +52,7 @@ internal sealed class DatastreamState(DatastreamOptions options)
         if (last is null || last.At != minute)
         {
             _minuteSum = numeric ? double.Parse(value, CultureInfo.InvariantCulture) : 0;
-            _history.Add(new HistoryPoint(minute, value, 1));
+            Add(new HistoryPoint(minute, value, 1));
             return;
         }
 
@@ -65,6 +65,20 @@ internal sealed class DatastreamState(DatastreamOptions options)
         }
 
         _history[^1] = new HistoryPoint(minute, averaged, samples);
+    }
+
+    /// <summary>History points dropped because the history was full.</summary>
+    public long DroppedHistory { get; private set; }
+
+    private void Add(HistoryPoint point)
+    {
+        _history.Add(point);
+        if (_history.Count > historyPoints)
+        {
+            var drop = Math.Max(1, historyPoints / 10); // the oldest tenth at once: a List shifts on removal
+            _history.RemoveRange(0, drop);
+            DroppedHistory += drop;
+        }
     }
 
     public DatastreamSnapshot Snapshot() => new(BlynkPins.Name(Options.PinNumber), Options.Type, Value, UpdatedAt, _history.ToArray());

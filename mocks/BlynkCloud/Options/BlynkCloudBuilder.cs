@@ -87,6 +87,9 @@ public sealed partial record BlynkCloudBuilder
 
     public BlynkCloudBuilder WithQuota(WebhookQuotaPolicy quota) => this with { Options = Options with { Quota = quota } };
 
+    /// <summary>What the mock accepts and keeps (body limit, request log, histories, logged events, properties).</summary>
+    public BlynkCloudBuilder WithLimits(BlynkLimits limits) => this with { Options = Options with { Limits = limits } };
+
     public BlynkCloudBuilder WithBehaviour(Func<BlynkBehaviour, BlynkBehaviour> change) =>
         this with { Options = Options with { Behaviour = change(Options.Behaviour) } };
 
@@ -193,6 +196,13 @@ public sealed partial record BlynkCloudBuilder
         if (options.Behaviour.GeoDnsRegion is { } geo && !BlynkRegions.IsRegionHost(geo))
         {
             errors.Add($"GeoDnsRegion '{geo}' is not a region server.");
+        }
+
+        var limits = options.Limits;
+        if (limits.MaxRequestBodyBytes < 1 || limits.RequestLogEntries < 0 || limits.LoggedBodyBytes < 0 || limits.WireMockLogEntries < 0 || limits.HistoryPoints < 1
+            || limits.LoggedEvents < 1 || limits.PropertiesPerDatastream < 1)
+        {
+            errors.Add("Limits: maxRequestBodyBytes, historyPoints, loggedEvents and propertiesPerDatastream must be at least 1; requestLogEntries, loggedBodyBytes and wireMockLogEntries at least 0.");
         }
 
         if (errors.Count > 0)

@@ -224,6 +224,40 @@ public sealed record BlynkBehaviour
     public int MaxStringBytes { get; init; } = 1024;
 }
 
+/// <summary>
+/// What the Blynk mock accepts and keeps, so that no client can make it grow without bound (lab file:
+/// <c>"blynk": { "limits": { … } }</c>). The device HTTPS API takes no body; a body over <see cref="MaxRequestBodyBytes"/> gets
+/// 413 before a byte of it is read.
+/// </summary>
+public sealed record BlynkLimits
+{
+    /// <summary>The server-wide body limit in bytes (Kestrel's MaxRequestBodySize). Default 2 MiB: "Max request size 2 MB" (limits.md, contracts.md §5.2).</summary>
+    public long MaxRequestBodyBytes { get; init; } = 2 * 1024 * 1024;
+
+    /// <summary>Requests the request log keeps (<see cref="BlynkCloud.Requests"/>); older ones are dropped and counted.</summary>
+    public int RequestLogEntries { get; init; } = 1000;
+
+    /// <summary>Body bytes the request log keeps of each request.</summary>
+    public int LoggedBodyBytes { get; init; } = 1024;
+
+    /// <summary>
+    /// Requests WireMock's own log keeps (<see cref="BlynkCloud.Server"/>: only what reaches WireMock, whole, each body at most
+    /// <see cref="Timeline.LoopbackServer.MaxWireMockBodyBytes"/>); the request log above sees every request.
+    /// </summary>
+    public int WireMockLogEntries { get; init; } = Timeline.LoopbackServer.DefaultWireMockLogEntries;
+
+    /// <summary>History points kept per datastream (raw: one per write; otherwise one per minute); older ones are dropped. A virtual month of one publish every 5 minutes is 8,640.</summary>
+    public int HistoryPoints { get; init; } = 10_000;
+
+    /// <summary>logEvent calls kept per device; older ones are dropped.</summary>
+    public int LoggedEvents { get; init; } = 1000;
+
+    /// <summary>Distinct properties update/property keeps per datastream (the docs list about 20); a new one past it is 400 (UNCONFIRMED).</summary>
+    public int PropertiesPerDatastream { get; init; } = 64;
+
+    public static BlynkLimits Default { get; } = new();
+}
+
 /// <summary>The whole configuration of one Blynk Cloud mock; immutable, loadable from JSON.</summary>
 public sealed record BlynkCloudOptions
 {
@@ -236,6 +270,12 @@ public sealed record BlynkCloudOptions
     public WebhookQuotaPolicy Quota { get; init; } = WebhookQuotaPolicy.SeedDoc;
 
     public BlynkBehaviour Behaviour { get; init; } = new();
+
+    /// <summary>What the mock accepts and keeps: the body limit, the request log, histories, logged events, properties.</summary>
+    public BlynkLimits Limits { get; init; } = BlynkLimits.Default;
+
+    /// <summary>TEST-ONLY contract facts broken on purpose, for the contract probes' mutation self-test (<see cref="BlynkContractMutation"/>).</summary>
+    public IReadOnlyList<BlynkContractMutation> Mutations { get; init; } = [];
 
     /// <summary>The harness's configuration-file settings (<see cref="ConfigJson"/>): unknown keys are errors.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = ConfigJson.Options();

@@ -90,6 +90,37 @@ internal sealed class WebhookEngine : IDisposable
         _services.Work.Start($"blynk webhook '{webhook.Name}' {pin}={update.NewValue}", () => DeliverAsync(webhook, message, sent));
     }
 
+    /// <summary>
+    /// Uses up every webhook's quota now (the fault "quota exceeded"): as many executions as the quota allows are counted
+    /// at this instant, so a change within the next window is dropped.
+    /// </summary>
+    public void UseUpQuota()
+    {
+        var now = _services.Time.GetUtcNow();
+        lock (_gate)
+        {
+            foreach (var webhook in _options.Webhooks)
+            {
+                var times = new Queue<DateTimeOffset>();
+                for (var i = 0; i < _options.Quota.Requests; i++)
+                {
+                    times.Enqueue(now);
+                }
+
+                _executions[webhook.Name] = times;
+            }
+        }
+    }
+
+    /// <summary>Forgets the counted executions: every webhook has its whole quota again.</summary>
+    public void ResetQuota()
+    {
+        lock (_gate)
+        {
+            _executions.Clear();
+        }
+    }
+
     /// <summary>Sliding window: at most N executions in any window; an execution exactly one window later is allowed.</summary>
     private bool TakeQuota(string webhook, DateTimeOffset now)
     {

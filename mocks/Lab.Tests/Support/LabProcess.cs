@@ -43,6 +43,9 @@ public sealed class LabProcess : IAsyncDisposable
 
     public bool HasExited => _run?.Task.IsCompleted ?? false;
 
+    /// <summary>The lab's process id (its memory is read from /proc/{id}/status).</summary>
+    public int ProcessId => _run?.ProcessId ?? throw new InvalidOperationException("The lab is not started.");
+
     public int? ExitCode => _run?.Task.IsCompletedSuccessfully == true ? _run.Task.Result.ExitCode : null;
 
     public static string LabDll => Path.Combine(AppContext.BaseDirectory, "ParticleBlynk.Lab.dll");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using ParticleBlynk.Loop;
 using ParticleBlynk.Loop.Control;
 using ParticleBlynk.LoopHost.Tests.Support;
@@ -49,10 +50,12 @@ public sealed class JournalTests : IAsyncLifetime
         var before = await _lab.Client.JournalAsync(session.Id, 0);
         using var probe = new HttpClient(new HttpClientHandler { UseProxy = false }) { Timeout = InProcessLab.Patience };
         var flow = "h-" + Guid.NewGuid().ToString("N");
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(session.DashboardUrl!.Replace("/dashboard/", "/dashboard/api/", StringComparison.Ordinal) + "/pins/V16"))
+        var dashboard = new Uri(session.DashboardUrl!);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(dashboard.GetLeftPart(UriPartial.Path).Replace("/dashboard/", "/dashboard/api/", StringComparison.Ordinal) + "/pins/V16"))
         {
-            Content = new StringContent("1"),
+            Content = JsonContent.Create(new { value = "1" }),
         };
+        request.Headers.Authorization = new("Bearer", dashboard.Fragment["#token=".Length..]);
         request.Headers.TryAddWithoutValidation(HarnessHeaders.Flow, flow);
         (await probe.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.OK);
 

@@ -32,7 +32,7 @@ public sealed class SessionTests : IAsyncLifetime
         session.Boards.Should().Equal(spec.DeviceId);
         new Uri(session.ParticleUrl).Host.Should().Be("127.0.0.1");
         new Uri(session.BlynkUrl).Host.Should().Be("127.0.0.1");
-        session.DashboardUrl.Should().Be(session.BlynkUrl + "/dashboard/1");
+        session.DashboardUrl.Should().Be(session.BlynkUrl + "/dashboard/1#token=" + _lab.Sessions.Find(session.Id)!.Host.Blynk.DashboardToken);
         (await _lab.ListSessionsAsync()).Should().ContainSingle().Which.Should().BeEquivalentTo(session);
         var board = await _lab.Client.BoardAsync(session.Id, spec.DeviceId);
         board.State.Should().Be("off", "a scenario's board powers on when the scenario says");

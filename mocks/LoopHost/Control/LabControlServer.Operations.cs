@@ -85,7 +85,10 @@ public sealed partial class LabControlServer
     {
         if (b.Serial is { } pty)
         {
+            // The host's open fd dies with the old USB device: the rebooted firmware's waitFor(Serial.isConnected)
+            // waits until a host opens the new port (the scheduler notes that), as on Device OS.
             pty.Unplug();
+            b.Device.SetSerialHostAttached(false);
             _ = ReplugAfterAsync(pty, ResetReenumeration);
         }
 
@@ -149,43 +152,6 @@ public sealed partial class LabControlServer
         finally
         {
             journal.HopRecorded -= OnHop;
-        }
-    }
-}
-
-/// <summary>The faults the harness knows, injected into a loop's mocks.</summary>
-public static class Faults
-{
-    public static void Inject(LoopHost host, FaultRequest fault)
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        ArgumentNullException.ThrowIfNull(fault);
-        switch (fault.Kind)
-        {
-            case FaultKind.BlynkSlow:
-                host.Blynk.ResponseLatency = fault.Latency is { } latency && latency > TimeSpan.Zero
-                    ? latency
-                    : throw new ControlException(400, "BlynkSlow needs a positive \"latency\".");
-                break;
-            case FaultKind.BlynkUnreachable:
-                host.Blynk.Unreachable = true;
-                break;
-            default:
-                throw new ControlException(400, $"Unknown fault {fault.Kind}.");
-        }
-    }
-
-    public static void Clear(LoopHost host, FaultKind kind)
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        switch (kind)
-        {
-            case FaultKind.BlynkSlow:
-                host.Blynk.ResponseLatency = TimeSpan.Zero;
-                break;
-            case FaultKind.BlynkUnreachable:
-                host.Blynk.Unreachable = false;
-                break;
         }
     }
 }

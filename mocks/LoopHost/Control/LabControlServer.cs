@@ -230,16 +230,21 @@ public sealed partial class LabControlServer : IAsyncDisposable
         api.MapPost("/sessions/{id}/boards/{board}/serial/unplug", UnplugAsync);
         api.MapPost("/sessions/{id}/faults", async (string id, HttpRequest request) =>
         {
-            var fault = await BodyAsync<FaultRequest>(request).ConfigureAwait(false);
+            var fault = await BodyAsync<Fault>(request).ConfigureAwait(false);
+            if (!Enum.IsDefined(fault.Kind))
+            {
+                throw new ControlException(400, $"Unknown fault {fault.Kind}: {string.Join(", ", Enum.GetNames<FaultKind>())}.");
+            }
+
             var session = Session(id);
-            await session.ExclusiveAsync(() => { Faults.Inject(session.Host, fault); return Task.FromResult(true); }).ConfigureAwait(false);
+            await session.ExclusiveAsync(() => session.Host.Faults.InjectAsync(fault)).ConfigureAwait(false);
             return Results.NoContent();
         });
         api.MapDelete("/sessions/{id}/faults/{kind}", async (string id, string kind) =>
         {
             var fault = Enum.TryParse<FaultKind>(kind, ignoreCase: true, out var k) && Enum.IsDefined(k) ? k : throw new ControlException(400, $"Unknown fault '{kind}': {string.Join(", ", Enum.GetNames<FaultKind>())}.");
             var session = Session(id);
-            await session.ExclusiveAsync(() => { Faults.Clear(session.Host, fault); return Task.FromResult(true); }).ConfigureAwait(false);
+            await session.ExclusiveAsync(() => { session.Host.Faults.Clear(fault); return Task.FromResult(true); }).ConfigureAwait(false);
             return Results.NoContent();
         });
         api.MapGet("/sessions/{id}/journal", (string id, long? after) =>
@@ -323,7 +328,7 @@ public sealed partial class LabControlServer : IAsyncDisposable
             host.Clock is not null,
             changed,
             host.Journal.Changes,
-            host.Particle.Events.Count,
+            host.Particle.Bus.PublishedCount,
             host.Boards.ToDictionary(b => b.Id, b => b.Device.SerialLines.Count));
     }
 

@@ -14,6 +14,9 @@ public sealed record ApiRequest(string Method, string Path, IReadOnlyDictionary<
     /// <summary>The request as the journal keeps it (URL with the Host it was sent to, the headers that matter, the raw body).</summary>
     public HttpExchange? Exchange { get; init; }
 
+    /// <summary>Why the body could not be read (malformed JSON, a lone surrogate in a JSON string), null when it could.</summary>
+    public string? BodyError { get; init; }
+
     public static ApiRequest Create(
         string method,
         string path,
@@ -27,6 +30,7 @@ public sealed record ApiRequest(string Method, string Path, IReadOnlyDictionary<
     {
         var query = Parse(rawQuery);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? bodyError = null;
         if (body is { Length: > 0 })
         {
             var text = Encoding.UTF8.GetString(body);
@@ -43,9 +47,12 @@ public sealed record ApiRequest(string Method, string Path, IReadOnlyDictionary<
                         }
                     }
                 }
-                catch (JsonException)
+                catch (Exception ex) when (ex is JsonException or InvalidOperationException)
                 {
-                    // Not JSON after all: no parameters, as a body the API cannot read.
+                    // Malformed JSON (JsonException), or a string escape STJ parses but cannot make a string of: a lone
+                    // surrogate such as "\ud800" (InvalidOperationException from GetString). A body the API cannot read.
+                    parameters.Clear();
+                    bodyError = "Malformed JSON body: " + CleanText.Line(ex.Message, 160);
                 }
             }
             else
@@ -63,6 +70,7 @@ public sealed record ApiRequest(string Method, string Path, IReadOnlyDictionary<
         var url = $"https://{host ?? "api.particle.io"}{path}{(string.IsNullOrEmpty(rawQuery) ? "" : rawQuery.StartsWith('?') ? rawQuery : "?" + rawQuery)}";
         return new ApiRequest(method.ToUpperInvariant(), path, query, parameters, bearer, flowId)
         {
+            BodyError = bodyError,
             Exchange = new HttpExchange(method.ToUpperInvariant(), url)
             {
                 RequestHeaders = headers ?? new Dictionary<string, string>(),

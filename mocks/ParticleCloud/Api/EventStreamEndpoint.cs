@@ -12,6 +12,34 @@ namespace ParticleBlynk.ParticleCloud.Api;
 /// </summary>
 internal sealed class EventStreamEndpoint(ParticleCloudModel model, CancellationToken shutdown)
 {
+    private readonly Lock _gate = new();
+    private readonly HashSet<CancellationTokenSource> _open = [];
+    private bool _dropped;
+
+    /// <summary>Closes every open stream and refuses (resets) new ones until <see cref="Restore"/>.</summary>
+    public void Drop()
+    {
+        CancellationTokenSource[] open;
+        lock (_gate)
+        {
+            _dropped = true;
+            open = [.. _open];
+        }
+
+        foreach (var stream in open)
+        {
+            stream.Cancel();
+        }
+    }
+
+    public void Restore()
+    {
+        lock (_gate)
+        {
+            _dropped = false;
+        }
+    }
+
     /// <summary>Whether the request is for an event stream (GET …/events…); everything else goes on to WireMock.</summary>
     public static bool Handles(HttpRequest request)
     {
@@ -29,6 +57,15 @@ internal sealed class EventStreamEndpoint(ParticleCloudModel model, Cancellation
 
     public async Task HandleAsync(HttpContext context)
     {
+        lock (_gate)
+        {
+            if (_dropped)
+            {
+                context.Abort();
+                return;
+            }
+        }
+
         var request = context.Request;
         var apiRequest = ApiRequest.Create(request.Method, request.Path.Value ?? "", request.QueryString.Value, null, null, request.Headers.Authorization.ToString(), null);
         var account = model.Registry.AccountOf(apiRequest.Token);
@@ -73,13 +110,38 @@ internal sealed class EventStreamEndpoint(ParticleCloudModel model, Cancellation
             && e.Name.StartsWith(prefix, StringComparison.Ordinal)
             && (deviceId is null || e.CoreId == deviceId || (hookEventsOnDevice && e.IsWebhookEvent && e.TriggeredBy == deviceId)));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown);
+        lock (_gate)
+        {
+            _open.Add(stop);
+        }
+
+        try
+        {
+            await StreamAsync(context, subscription, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _open.Remove(stop);
+            }
+        }
+
+        if (stop.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested && !shutdown.IsCancellationRequested)
+        {
+            context.Abort(); // dropped: the reader sees the connection go, as when the cloud drops a stream
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, EventSubscription subscription, CancellationTokenSource stop)
+    {
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        await Write(response, ":ok\n\n", stop.Token).ConfigureAwait(false);
         try
         {
+            await Write(response, ":ok\n\n", stop.Token).ConfigureAwait(false);
             var reader = subscription.Reader;
             while (!stop.IsCancellationRequested)
             {

@@ -16,6 +16,11 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
 
     public async Task<ApiResponse> HandleAsync(ApiRequest request)
     {
+        if (request.BodyError is { } unreadable)
+        {
+            return ApiResponse.Error(400, unreadable); // the body is parsed before anything else reads it (UNCONFIRMED wording)
+        }
+
         var account = model.Registry.AccountOf(request.Token);
         if (account is null)
         {
@@ -86,8 +91,15 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
             return ApiResponse.Error(400, "Event name is required"); // UNCONFIRMED wording
         }
 
+        var data = request.Parameter("data") ?? "";
+        var limit = model.Options.Limits.MaxEventDataBytes;
+        if (System.Text.Encoding.UTF8.GetByteCount(data) > limit)
+        {
+            return ApiResponse.Error(400, $"Event data exceeds {limit.ToString(CultureInfo.InvariantCulture)} bytes"); // UNCONFIRMED status and wording
+        }
+
         var ttl = int.TryParse(request.Parameter("ttl"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) ? t : 60;
-        model.Ingest(name, request.Parameter("data") ?? "", model.Options.ApiPublishCoreId, ttl, account, $"API client ({account})", deviceId: null);
+        model.Ingest(name, data, model.Options.ApiPublishCoreId, ttl, account, $"API client ({account})", deviceId: null);
         return ApiResponse.Raw(200, """{"ok":true}""");
     }
 

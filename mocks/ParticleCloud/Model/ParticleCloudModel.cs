@@ -13,7 +13,7 @@ internal sealed class ParticleCloudModel(ParticleCloudOptions options, HarnessSe
 
     public DeviceRegistry Registry { get; } = new(options);
 
-    public ParticleEventBus Bus { get; } = new();
+    public ParticleEventBus Bus { get; } = new(options.Limits.EventHistory, options.Limits.EventHistoryText);
 
     public WebhookEngine Webhooks => _webhooks ??= new WebhookEngine(Options, Services, Bus, Registry);
 

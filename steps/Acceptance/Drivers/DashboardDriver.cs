@@ -59,7 +59,11 @@ public sealed class DashboardDriver(LabDriver lab) : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the browser and opens the dashboard of the lab's Blynk device.</summary>
+    /// <summary>
+    /// Starts the browser and opens the dashboard of the lab's Blynk device, by its link as the target gives it: with the
+    /// mock's dashboard token in the fragment (<c>#token=…</c>), which the page sends as a Bearer header on each call. The
+    /// token is in the target's <see cref="Loop.Secrets"/>, so a Playwright message that quotes the URL is masked.
+    /// </summary>
     public async Task OpenAsync()
     {
         lab.Require(Loop.Capability.Browser, "Opening the dashboard");
@@ -151,8 +155,11 @@ public sealed class DashboardDriver(LabDriver lab) : IAsyncDisposable
         {
             var v16 = lab.Started ? (await lab.BlynkAsync("V16")).Value : null;
             var v17 = lab.Started ? (await lab.BlynkAsync("V17")).Value : null;
+            var refused = _page is not null && await _page.Locator("#auth").IsVisibleAsync()
+                ? $"{Environment.NewLine}The dashboard says: {await _page.Locator("#auth").TextContentAsync()}"
+                : "";
             throw new Xunit.Sdk.XunitException(
-                $"{failure.Message}{Environment.NewLine}Blynk holds V16={v16 ?? "null"}, V17={v17 ?? "null"}.{Environment.NewLine}{lab.JournalText()}",
+                $"{failure.Message}{refused}{Environment.NewLine}Blynk holds V16={v16 ?? "null"}, V17={v17 ?? "null"}.{Environment.NewLine}{lab.JournalText()}",
                 failure);
         }
     }

@@ -14,6 +14,7 @@ namespace ParticleBlynk.Acceptance.Drivers;
 /// </summary>
 public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposable, IReportRedactor
 {
+    private readonly List<IEventStreamReader> _readers = [];
     private ILoopTarget? _target;
     private TargetDescriptor? _descriptor;
     private IReadOnlySet<Capability>? _declared;
@@ -197,8 +198,23 @@ public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposab
         return "Journal (last hops):" + Environment.NewLine + _target.Journal.Render(_target.Secrets, hops.Skip(Math.Max(0, hops.Count - last)));
     }
 
+    /// <summary>A reader of the account's event stream, as a separate subscriber sees it (disposed with the lab).</summary>
+    public async Task<IEventStreamReader> FollowEventStreamAsync()
+    {
+        var target = await StartAsync();
+        var reader = await target.Particle.OpenEventStreamAsync();
+        _readers.Add(reader);
+        return reader;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var reader in _readers)
+        {
+            await reader.DisposeAsync();
+        }
+
+        _readers.Clear();
         if (_target is not null)
         {
             await _target.DisposeAsync();

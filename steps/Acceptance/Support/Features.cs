@@ -19,3 +19,9 @@ public sealed class SeedDefectsFeature(FeatureFixture fixture) : FeatureTests(fi
 
 [FeatureFile("features/hardware/serial_link.feature")]
 public sealed class SerialLinkFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/faults/fault_catalogue.feature")]
+public sealed class FaultCatalogueFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/faults/firmware_under_faults.feature")]
+public sealed class FirmwareUnderFaultsFeature(FeatureFixture fixture) : FeatureTests(fixture);

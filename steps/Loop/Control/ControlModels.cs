@@ -21,7 +21,7 @@ public sealed record AdvanceRequest(TimeSpan? By = null, string? Until = null, T
 /// <param name="JournalChanges">The journal's change number (read hops with ?after= up to it).</param>
 /// <param name="ParticleEvents">How many events the Particle Cloud has published (an event stream reader waits for as many).</param>
 /// <param name="SerialLines">How many serial lines each board has written, by board id.</param>
-public sealed record TimeInfo(DateTimeOffset Now, bool VirtualTime, bool Changed, long JournalChanges, int ParticleEvents, IReadOnlyDictionary<string, int> SerialLines);
+public sealed record TimeInfo(DateTimeOffset Now, bool VirtualTime, bool Changed, long JournalChanges, long ParticleEvents, IReadOnlyDictionary<string, int> SerialLines);
 
 /// <summary>PUT /boards/{id}/millis and /v15.</summary>
 public sealed record ValueRequest(double Value);
@@ -42,9 +42,6 @@ public sealed record BoardInfo(
 
 /// <summary>One serial line.</summary>
 public sealed record SerialLineInfo(int Index, DateTimeOffset At, string Text);
-
-/// <summary>POST /faults.</summary>
-public sealed record FaultRequest(FaultKind Kind, TimeSpan? Latency = null);
 
 /// <summary>GET /journal?after=: the hops changed after that change number, and the change number now.</summary>
 public sealed record JournalPage(long Changes, long Dropped, IReadOnlyList<Hop> Hops);

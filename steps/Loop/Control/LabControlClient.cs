@@ -40,7 +40,7 @@ public sealed class LabControlClient(HttpClient http, Uri baseUrl, string token)
     public Task<List<SerialLineInfo>> SerialAsync(string session, string board, int after) =>
         SendAsync<List<SerialLineInfo>>(HttpMethod.Get, $"sessions/{session}/boards/{board}/serial?after={after.ToString(System.Globalization.CultureInfo.InvariantCulture)}", null);
 
-    public Task InjectAsync(string session, FaultRequest fault) => SendAsync<object?>(HttpMethod.Post, $"sessions/{session}/faults", fault);
+    public Task InjectAsync(string session, Fault fault) => SendAsync<object?>(HttpMethod.Post, $"sessions/{session}/faults", fault);
 
     public Task ClearAsync(string session, FaultKind kind) => SendAsync<object?>(HttpMethod.Delete, $"sessions/{session}/faults/{kind}", null);
 

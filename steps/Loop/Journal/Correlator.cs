@@ -242,6 +242,11 @@ internal sealed class Correlator
     {
         if (!queues.TryGetValue(key, out var queue))
         {
+            if (queues.Count >= Bound)
+            {
+                queues.Remove(queues.Keys.First()); // bounded in keys too: every event name a client invents would stay otherwise
+            }
+
             queues[key] = queue = new Queue<string>();
         }
 
@@ -253,8 +258,20 @@ internal sealed class Correlator
     }
 
     private static string? Dequeue<TKey>(Dictionary<TKey, Queue<string>> queues, TKey? key)
-        where TKey : notnull =>
-        key is not null && queues.TryGetValue(key, out var queue) && queue.TryDequeue(out var correlation) ? correlation : null;
+        where TKey : notnull
+    {
+        if (key is null || !queues.TryGetValue(key, out var queue) || !queue.TryDequeue(out var correlation))
+        {
+            return null;
+        }
+
+        if (queue.Count == 0)
+        {
+            queues.Remove(key);
+        }
+
+        return correlation;
+    }
 
     private static void Trim<T>(List<T> list)
     {

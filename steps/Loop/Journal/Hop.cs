@@ -67,6 +67,9 @@ public enum HopKind
 
     /// <summary>The harness's link to the device (the serial port) went down or came back.</summary>
     DeviceLink,
+
+    /// <summary>The harness injected a fault (<see cref="Outcome"/> Pending while it lasts, Delivered once cleared).</summary>
+    Fault,
 }
 
 /// <summary>What became of a hop.</summary>
@@ -192,6 +195,7 @@ public sealed record Hop
         HopKind.DatastreamWrite when Http is null => "write " + Payload,
         HopKind.Notification => "failure notification email",
         HopKind.DeviceLink => "serial link",
+        HopKind.Fault => "fault " + Payload,
         _ when Http is not null => $"{Http.Method} {Http.Path}",
         _ => Kind.ToString(),
     };

@@ -5,12 +5,23 @@ namespace ParticleBlynk.Loop;
 /// <summary>
 /// One ordered timeline of every hop of a scenario or a lab (design.md §5). Feeds record typed hops; the journal
 /// numbers them, classifies their leg and links their correlation in one place; steps assert over the records; the
-/// report renders them. Bounded: past <see cref="Capacity"/> the oldest hops are dropped and counted. Thread-safe.
+/// report renders them. Bounded: each text of a hop keeps at most <see cref="PayloadLimit"/> characters (the rest cut,
+/// its full length stated, <see cref="Hop.Bytes"/> the whole payload's size), and past <see cref="Capacity"/> hops or
+/// <see cref="TextBudget"/> characters in all the oldest hops are dropped and counted. Thread-safe.
 /// </summary>
 public sealed class Journal
 {
     /// <summary>Hops kept by default: a virtual day of one board is about 3,000.</summary>
     public const int DefaultCapacity = 100_000;
+
+    /// <summary>
+    /// Characters kept of each text of a hop (payload, reason, URL, bodies, header values) by default: 4 KiB holds every
+    /// documented payload whole (Particle data and arguments ≤ 1024 bytes, a Blynk webhook body ≤ 5 KB is the exception).
+    /// </summary>
+    public const int DefaultPayloadLimit = 4096;
+
+    /// <summary>Characters kept in all hops together by default (about 32 MB of text): a virtual day of one board is about 1 M.</summary>
+    public const long DefaultTextBudget = 16L * 1024 * 1024;
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -18,15 +29,21 @@ public sealed class Journal
     private readonly List<Hop> _hops = [];
     private readonly List<long> _addedAt = []; // the change number each kept hop was appended at (ascending)
     private readonly List<(long Change, long Sequence)> _completions = []; // hops completed in place, by change number
+    private readonly List<long> _textOf = []; // the characters each kept hop holds (same index as _hops)
     private long _nextSequence;
     private long _firstKept = 1;
     private long _changes;
+    private long _text;
 
-    public Journal(TimeProvider time, int capacity = DefaultCapacity)
+    public Journal(TimeProvider time, int capacity = DefaultCapacity, int payloadLimit = DefaultPayloadLimit, long textBudget = DefaultTextBudget)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(payloadLimit, 16);
+        ArgumentOutOfRangeException.ThrowIfLessThan(textBudget, payloadLimit);
         _time = time;
         Capacity = capacity;
+        PayloadLimit = payloadLimit;
+        TextBudget = textBudget;
     }
 
     /// <summary>Raised after a hop is recorded (on the recording thread, outside the journal's lock).</summary>
@@ -34,8 +51,25 @@ public sealed class Journal
 
     public int Capacity { get; }
 
+    /// <summary>Characters kept of each text of a hop; a longer one keeps its prefix and states its full length.</summary>
+    public int PayloadLimit { get; }
+
+    /// <summary>Characters kept in all hops together; past it the oldest hops are dropped, as past <see cref="Capacity"/>.</summary>
+    public long TextBudget { get; }
+
     /// <summary>Hops dropped because the journal was full (the report says so).</summary>
-    public long Dropped { get; private set; }
+    public long Dropped
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _dropped;
+            }
+        }
+    }
+
+    private long _dropped;
 
     /// <summary>Hops recorded so far, dropped ones included (the sequence number of the last hop).</summary>
     public long Count
@@ -187,11 +221,11 @@ public sealed class Journal
             }
 
             var current = _hops[(int)index];
-            completed = completion(current) with
+            completed = Bound(completion(current)) with
             {
                 Sequence = current.Sequence, Leg = current.Leg, Correlation = current.Correlation, Kind = current.Kind, Revision = current.Revision + 1,
             };
-            _hops[(int)index] = completed;
+            Replace((int)index, completed);
             _changes++;
             _completions.Add((_changes, completed.Sequence));
             if (_completions.Count > Capacity)
@@ -219,7 +253,8 @@ public sealed class Journal
             {
                 if (hop.Revision > _hops[(int)index].Revision)
                 {
-                    _hops[(int)index] = hop;
+                    hop = Bound(hop);
+                    Replace((int)index, hop);
                     _changes++;
                     _completions.Add((_changes, hop.Sequence));
                 }
@@ -236,6 +271,7 @@ public sealed class Journal
                 }
 
                 _nextSequence = hop.Sequence;
+                hop = Bound(hop);
                 Add(hop);
             }
         }
@@ -249,29 +285,95 @@ public sealed class Journal
 
     private Hop Keep(Hop hop)
     {
-        var kept = hop with
+        var kept = Bound(hop with
         {
             Sequence = ++_nextSequence,
             At = hop.At == default ? _time.GetUtcNow() : hop.At,
             Bytes = hop.Bytes > 0 ? hop.Bytes : Encoding.UTF8.GetByteCount(hop.Payload),
-        };
+        });
         Add(kept);
         return kept;
+    }
+
+    // Every text of the hop at most PayloadLimit characters (URLs twice that: their query is what scenarios read).
+    private Hop Bound(Hop hop)
+    {
+        var limit = PayloadLimit;
+        string? Cut(string? text, int max = 0) => CleanText.Cut(text, max > 0 ? max : limit);
+        var http = hop.Http;
+        if (http is not null && (http.Url.Length > 2 * limit || http.RequestBody?.Length > limit || http.ResponseBody?.Length > limit
+                                 || http.Location?.Length > 2 * limit || http.RequestHeaders.Values.Any(v => v.Length > limit)))
+        {
+            http = http with
+            {
+                Url = Cut(http.Url, 2 * limit)!,
+                Location = Cut(http.Location, 2 * limit),
+                RequestBody = Cut(http.RequestBody),
+                ResponseBody = Cut(http.ResponseBody),
+                RequestHeaders = http.RequestHeaders.ToDictionary(h => Cut(h.Key)!, h => Cut(h.Value)!, StringComparer.OrdinalIgnoreCase),
+            };
+        }
+
+        return hop.Payload.Length <= limit && !(hop.Reason?.Length > limit) && hop.Source.Length <= limit && hop.Target.Length <= limit
+               && !(hop.EventName?.Length > limit) && !(hop.Function?.Length > limit) && ReferenceEquals(http, hop.Http)
+            ? hop
+            : hop with
+            {
+                Payload = Cut(hop.Payload)!, Reason = Cut(hop.Reason), Source = Cut(hop.Source)!, Target = Cut(hop.Target)!,
+                EventName = Cut(hop.EventName), Function = Cut(hop.Function), Http = http,
+            };
+    }
+
+    private static long TextOf(Hop hop)
+    {
+        long text = hop.Payload.Length + (hop.Reason?.Length ?? 0) + hop.Source.Length + hop.Target.Length + (hop.EventName?.Length ?? 0) + (hop.Function?.Length ?? 0);
+        if (hop.Http is { } http)
+        {
+            text += http.Url.Length + (http.RequestBody?.Length ?? 0) + (http.ResponseBody?.Length ?? 0) + (http.Location?.Length ?? 0)
+                    + http.RequestHeaders.Sum(h => (long)h.Key.Length + h.Value.Length);
+        }
+
+        return text;
+    }
+
+    private void Replace(int index, Hop hop)
+    {
+        var size = TextOf(hop);
+        _text += size - _textOf[index];
+        _textOf[index] = size;
+        _hops[index] = hop;
     }
 
     private void Add(Hop hop)
     {
         _changes++;
+        var size = TextOf(hop);
         _hops.Add(hop);
         _addedAt.Add(_changes);
-        if (_hops.Count > Capacity)
+        _textOf.Add(size);
+        _text += size;
+        if (_hops.Count > Capacity || (_text > TextBudget && _hops.Count > 1))
         {
-            // Drop the oldest tenth at once: a List shifts on removal, so dropping one per hop would cost O(n) each time.
-            var drop = Math.Max(1, Capacity / 10);
+            // Drop the oldest tenth at once (a List shifts on removal, so dropping one per hop would cost O(n) each time),
+            // then more while the text is still over budget; the newest hop always stays.
+            var drop = Math.Clamp((_hops.Count > Capacity ? Capacity : _hops.Count) / 10, 1, _hops.Count - 1);
+            var freed = 0L;
+            for (var i = 0; i < drop; i++)
+            {
+                freed += _textOf[i];
+            }
+
+            while (_text - freed > TextBudget && drop < _hops.Count - 1)
+            {
+                freed += _textOf[drop++];
+            }
+
             _hops.RemoveRange(0, drop);
             _addedAt.RemoveRange(0, drop);
+            _textOf.RemoveRange(0, drop);
+            _text -= freed;
             _firstKept += drop;
-            Dropped += drop;
+            _dropped += drop;
         }
     }
 }
@@ -289,10 +391,32 @@ public static class JournalText
 
         foreach (var hop in hops)
         {
-            var line = hop with { Payload = CleanText.Line(hop.Payload), Reason = hop.Reason is null ? null : CleanText.Line(hop.Reason) };
-            text.AppendLine(secrets?.Redact(line.ToString()) ?? line.ToString());
+            var line = Clean(hop).ToString();
+            text.AppendLine(secrets?.Redact(line) ?? line);
         }
 
         return text.Length == 0 ? "(no hops recorded)" + Environment.NewLine : text.ToString();
+    }
+
+    /// <summary>
+    /// The hop with every text a sender chose (names, hosts, payloads, the URL) made one safe line each: control characters
+    /// escaped, long values cut with their length stated. A line of the journal text is then one hop, whatever was sent.
+    /// </summary>
+    public static Hop Clean(Hop hop)
+    {
+        ArgumentNullException.ThrowIfNull(hop);
+        static string? Optional(string? text) => text is null ? null : CleanText.Line(text);
+        return hop with
+        {
+            Source = CleanText.Line(hop.Source),
+            Target = CleanText.Line(hop.Target),
+            Correlation = CleanText.Line(hop.Correlation),
+            EventName = Optional(hop.EventName),
+            Pin = Optional(hop.Pin),
+            Function = Optional(hop.Function),
+            Payload = CleanText.Line(hop.Payload),
+            Reason = Optional(hop.Reason),
+            Http = hop.Http is { } http ? http with { Method = CleanText.Line(http.Method, 32), Url = CleanText.Line(http.Url, 2 * CleanText.DefaultLimit) } : null,
+        };
     }
 }

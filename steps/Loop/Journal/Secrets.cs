@@ -56,6 +56,31 @@ public sealed class Secrets
             }
         }
 
+        return text.Contains(CutMark, StringComparison.Ordinal) ? RedactCutTokens(text, secrets) : text;
+    }
+
+    // CleanText's "…(N bytes)": what precedes it may be a token cut in the middle.
+    private const string CutMark = "…(";
+
+    /// <summary>A value cut in the middle of a token (CleanText's "…(N bytes)" follows) keeps only the token's first 4 characters.</summary>
+    private static string RedactCutTokens(string text, string[] secrets)
+    {
+        for (var at = text.IndexOf(CutMark, StringComparison.Ordinal); at > 0; at = text.IndexOf(CutMark, at + CutMark.Length, StringComparison.Ordinal))
+        {
+            foreach (var secret in secrets)
+            {
+                for (var length = Math.Min(secret.Length - 1, at); length > 4; length--)
+                {
+                    if (text.AsSpan(at - length, length).SequenceEqual(secret.AsSpan(0, length)))
+                    {
+                        text = string.Concat(text.AsSpan(0, at - length + 4), text.AsSpan(at));
+                        at -= length - 4;
+                        break;
+                    }
+                }
+            }
+        }
+
         return text;
     }
 }

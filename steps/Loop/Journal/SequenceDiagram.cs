@@ -53,12 +53,13 @@ public static class SequenceDiagram
 
     private static void AppendHop(StringBuilder svg, Hop hop, int y, Secrets? secrets)
     {
+        hop = JournalText.Clean(hop); // a sender's text is one escaped line: XML 1.0 has no place for most control characters
         var (from, to) = Ends(hop.Leg);
         var colour = Colour(hop.Outcome);
         var dashed = hop.Inferred ? """ stroke-dasharray="2 3" """ : hop.Outcome is HopOutcome.Delivered ? "" : """ stroke-dasharray="6 3" """;
         var leg = hop.Leg == Leg.None ? "--" : hop.Leg.ToString();
         var label = Redact(secrets, string.Create(CultureInfo.InvariantCulture, $"{hop.At:HH:mm:ss.fff} {leg} {hop.Correlation} {hop.Action} [{hop.Bytes} B] {hop.Outcome}{(hop.Inferred ? " (inferred)" : "")}"));
-        var tooltip = Redact(secrets, string.Create(CultureInfo.InvariantCulture, $"{hop.Source} -> {hop.Target}\n{CleanText.Line(hop.Payload)}\n{CleanText.Line(hop.Reason)}"));
+        var tooltip = Redact(secrets, string.Create(CultureInfo.InvariantCulture, $"{hop.Source} -> {hop.Target}\n{hop.Payload}\n{hop.Reason}"));
         svg.Append("<g>").Append(CultureInfo.InvariantCulture, $"<title>{Escape(tooltip)}</title>");
         if (from == to)
         {

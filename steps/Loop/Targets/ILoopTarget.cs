@@ -81,6 +81,25 @@ public interface IParticleSide
 
     /// <summary>A GET on the Particle REST API (e.g. /v1/devices) with a Bearer token.</summary>
     Task<ApiAnswer> GetAsync(string path, string? accessToken = null);
+
+    /// <summary>Opens the account's event stream as any reader does (SSE, reconnecting after a drop); completes once it is open.</summary>
+    Task<IEventStreamReader> OpenEventStreamAsync();
+}
+
+/// <summary>A reader of the account's Particle event stream: what it received, and how often it had to reconnect.</summary>
+public interface IEventStreamReader : IAsyncDisposable
+{
+    /// <summary>The events it received, in arrival order.</summary>
+    IReadOnlyList<CloudEvent> Events { get; }
+
+    /// <summary>How many times the stream dropped and the reader got it back.</summary>
+    int Reconnections { get; }
+
+    /// <summary>Completes once the reader has reconnected <paramref name="count"/> times (wall-clock bounded: TimeoutException).</summary>
+    Task WaitForReconnectionsAsync(int count, TimeSpan timeout);
+
+    /// <summary>True once an event matching <paramref name="match"/> has arrived; false after <paramref name="timeout"/> of wall time.</summary>
+    Task<bool> WaitForEventAsync(Func<CloudEvent, bool> match, TimeSpan timeout);
 }
 
 /// <summary>One datastream as the Blynk console shows it; <see cref="UpdatedAt"/> only where the target can see it.</summary>
@@ -148,20 +167,10 @@ public interface IDeviceControl
     Task RestoreCloudAsync(TimeSpan after);
 }
 
-/// <summary>Which fault.</summary>
-public enum FaultKind
-{
-    /// <summary>The Blynk HTTPS API answers after <see cref="Fault.Latency"/>.</summary>
-    BlynkSlow,
-
-    /// <summary>The Blynk HTTPS API resets every connection.</summary>
-    BlynkUnreachable,
-}
-
-/// <summary>A fault to inject. <see cref="Latency"/> for the slow kinds.</summary>
-public sealed record Fault(FaultKind Kind, TimeSpan? Latency = null);
-
-/// <summary>Faults in the clouds (<see cref="Capability.FaultInjection"/>).</summary>
+/// <summary>
+/// Faults in the clouds and the board (<see cref="Capability.FaultInjection"/>; the catalogue: <see cref="FaultCatalogue"/>).
+/// A fault with <see cref="Fault.For"/> clears itself after that much harness time.
+/// </summary>
 public interface IFaultInjector
 {
     Task InjectAsync(Fault fault);

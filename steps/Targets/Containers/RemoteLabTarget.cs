@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net.Http.Json;
 using ParticleBlynk.Device;
 using ParticleBlynk.Loop;
 using ParticleBlynk.Loop.Control;
@@ -43,6 +43,7 @@ internal sealed class RemoteLabTarget : ILoopTarget
         _blynk = new BlynkApiClient(http, new Uri(session.BlynkUrl), spec.BlynkToken);
         Journal = new Journal(TimeProvider.System);
         Secrets = new Secrets(spec.Tokens());
+        Secrets.Add(session.DashboardUrl is { } dashboard ? BlynkSide.DashboardToken(new Uri(dashboard)) : null); // the lab masks it too
         Time = new RemoteTime(this);
         Device = new BoardSide(this);
         Particle = new ParticleSide(this);
@@ -121,7 +122,7 @@ internal sealed class RemoteLabTarget : ILoopTarget
         }
 
         _journalChanges = page.Changes;
-        await _stream.WaitForCountAsync(time.ParticleEvents, StreamDelivery);
+        await _stream.CatchUpWithAsync(time.ParticleEvents, StreamDelivery);
         if (time.SerialLines.TryGetValue(Board, out var lines) && lines > _serial.Count)
         {
             foreach (var line in await _control.SerialAsync(SessionId, Board, _serial.Count - 1))
@@ -209,6 +210,8 @@ internal sealed class RemoteLabTarget : ILoopTarget
 
         public IReadOnlyList<CloudEvent> Events => target._stream.Events;
 
+        public Task<IEventStreamReader> OpenEventStreamAsync() => EventStreamReader.OpenAsync(new Uri(target._session.ParticleUrl), target.Lab.ParticleAccessToken);
+
         public Task<FunctionCallResponse> CallFunctionAsync(string deviceId, string function, string argument, string? accessToken = null, string parameter = "args") =>
             target.CompleteAsync(flow => target._particle.CallFunctionAsync(deviceId, function, argument, accessToken, parameter, flow));
 
@@ -233,15 +236,23 @@ internal sealed class RemoteLabTarget : ILoopTarget
 
         public Task<bool> IsOnlineAsync() => target._blynk.IsHardwareConnectedAsync();
 
-        /// <summary>The dashboard's switch: the app side of the mock (the page posts exactly this).</summary>
+        /// <summary>
+        /// The dashboard's switch: the app side of the mock, posted as the page posts it — JSON with the dashboard link's
+        /// token (its fragment, #token=…) as a Bearer header. A harness client, not a browser: it states the dashboard's
+        /// own origin explicitly (the mock refuses any other).
+        /// </summary>
         public async Task<DateTimeOffset> SwitchFromAppAsync(string pin, string value)
         {
             var dashboard = DashboardUrl ?? throw new InvalidOperationException("The session has no dashboard to switch on.");
+            var token = DashboardToken(dashboard) ?? throw new InvalidOperationException("The session's dashboard link carries no token (#token=…).");
             var at = target._now;
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(dashboard.AbsoluteUri.Replace("/dashboard/", "/dashboard/api/", StringComparison.Ordinal) + "/pins/" + pin))
+            var page = dashboard.GetLeftPart(UriPartial.Path);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(page.Replace("/dashboard/", "/dashboard/api/", StringComparison.Ordinal) + "/pins/" + Uri.EscapeDataString(pin)))
             {
-                Content = new StringContent(value, Encoding.UTF8, new MediaTypeHeaderValue("text/plain")),
+                Content = JsonContent.Create(new { value }),
             };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.TryAddWithoutValidation("Origin", dashboard.GetLeftPart(UriPartial.Authority));
             request.Headers.TryAddWithoutValidation(HarnessHeaders.Flow, "h-" + Guid.NewGuid().ToString("N"));
             using var response = await target._http.SendAsync(request);
             if (!response.IsSuccessStatusCode)
@@ -252,6 +263,12 @@ internal sealed class RemoteLabTarget : ILoopTarget
             await target.CatchUpAsync();
             return at;
         }
+
+        /// <summary>The token of a dashboard link, <c>…/dashboard/1#token=…</c>.</summary>
+        internal static string? DashboardToken(Uri dashboard) =>
+            dashboard.Fragment.StartsWith("#token=", StringComparison.Ordinal) && dashboard.Fragment.Length > "#token=".Length
+                ? Uri.UnescapeDataString(dashboard.Fragment["#token=".Length..])
+                : null;
     }
 
     private sealed class RemoteDeviceControl(RemoteLabTarget target) : IDeviceControl
@@ -287,8 +304,16 @@ internal sealed class RemoteLabTarget : ILoopTarget
 
     private sealed class RemoteFaults(RemoteLabTarget target) : IFaultInjector
     {
-        public Task InjectAsync(Fault fault) => target._control.InjectAsync(target.SessionId, new FaultRequest(fault.Kind, fault.Latency));
+        public async Task InjectAsync(Fault fault)
+        {
+            await target._control.InjectAsync(target.SessionId, fault);
+            await target.CatchUpAsync();
+        }
 
-        public Task ClearAsync(FaultKind kind) => target._control.ClearAsync(target.SessionId, kind);
+        public async Task ClearAsync(FaultKind kind)
+        {
+            await target._control.ClearAsync(target.SessionId, kind);
+            await target.CatchUpAsync();
+        }
     }
 }

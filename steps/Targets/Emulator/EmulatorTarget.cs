@@ -41,7 +41,7 @@ internal sealed class EmulatorTarget : ILoopTarget
         Particle = new ParticleSide(this, particleApi, feed);
         Blynk = new BlynkSide(this, feed);
         DeviceControl = new EmulatorControl(_board.Device);
-        Faults = new MockFaults(host);
+        Faults = new MockFaults(host, journal);
     }
 
     public TargetDescriptor Descriptor { get; }
@@ -119,8 +119,8 @@ internal sealed class EmulatorTarget : ILoopTarget
             return;
         }
 
-        var account = _host.Particle.Events.Count(e => e.Owner == "lab@example.com");
-        await _stream.WaitForCountAsync(account, StreamDelivery);
+        // A scenario's lab has one account: everything the cloud published is the stream's to deliver.
+        await _stream.CatchUpWithAsync(_host.Particle.Bus.PublishedCount, StreamDelivery);
         await _observers.CatchUpAsync();
     }
 
@@ -157,6 +157,8 @@ internal sealed class EmulatorTarget : ILoopTarget
         public IReadOnlyList<CloudEvent> Events => feed == JournalFeed.InProcess
             ? [.. target._host.Particle.Events.Select(e => new CloudEvent(e.Name, e.Data, e.PublishedAt, e.CoreId))]
             : target._stream!.Events;
+
+        public Task<IEventStreamReader> OpenEventStreamAsync() => EventStreamReader.OpenAsync(target._host.Particle.Url, target.Lab.ParticleAccessToken);
 
         public async Task<FunctionCallResponse> CallFunctionAsync(string deviceId, string function, string argument, string? accessToken = null, string parameter = "args")
         {
@@ -199,6 +201,10 @@ internal sealed class EmulatorTarget : ILoopTarget
             ? target.CompleteAsync("isHardwareConnected", () => _api.IsHardwareConnectedAsync())
             : Task.FromResult(target._host.Blynk.IsOnline(DeviceToken));
 
+        /// <summary>
+        /// The app side of the in-process mock, called directly: no HTTP, so neither the dashboard's token nor its origin
+        /// rule is involved (the browser scenario and the containers target go through the dashboard API).
+        /// </summary>
         public async Task<DateTimeOffset> SwitchFromAppAsync(string pin, string value)
         {
             var at = target.Time.Now;
@@ -213,37 +219,21 @@ internal sealed class EmulatorTarget : ILoopTarget
         }
     }
 
-    private sealed class MockFaults(LoopHost.LoopHost host) : IFaultInjector
+    /// <summary>The lab's fault catalogue; a journal fed from public interfaces hears of the fault from the harness.</summary>
+    private sealed class MockFaults(LoopHost.LoopHost host, Journal journal) : IFaultInjector
     {
-        public Task InjectAsync(Fault fault)
+        public async Task InjectAsync(Fault fault)
         {
-            switch (fault.Kind)
+            var hop = await host.Faults.InjectAsync(fault);
+            if (!ReferenceEquals(journal, host.Journal))
             {
-                case FaultKind.BlynkSlow:
-                    host.Blynk.ResponseLatency = fault.Latency ?? throw new ArgumentException("A slow Blynk needs a latency.", nameof(fault));
-                    break;
-                case FaultKind.BlynkUnreachable:
-                    host.Blynk.Unreachable = true;
-                    break;
-                default:
-                    throw new NotSupportedException($"The emulator target cannot inject {fault.Kind}.");
+                journal.Record(hop with { Sequence = 0, Revision = 0, Feed = Feed.Harness });
             }
-
-            return Task.CompletedTask;
         }
 
         public Task ClearAsync(FaultKind kind)
         {
-            switch (kind)
-            {
-                case FaultKind.BlynkSlow:
-                    host.Blynk.ResponseLatency = TimeSpan.Zero;
-                    break;
-                case FaultKind.BlynkUnreachable:
-                    host.Blynk.Unreachable = false;
-                    break;
-            }
-
+            host.Faults.Clear(kind);
             return Task.CompletedTask;
         }
     }

@@ -335,6 +335,8 @@ internal sealed class HardwareTarget : ILoopTarget
 
         public IReadOnlyList<CloudEvent> Events => target._stream.Events;
 
+        public Task<IEventStreamReader> OpenEventStreamAsync() => EventStreamReader.OpenAsync(target._settings.ParticleApi, target._settings.ParticleToken);
+
         public async Task<FunctionCallResponse> CallFunctionAsync(string deviceId, string function, string argument, string? accessToken = null, string parameter = "args")
         {
             target._touched = true;
