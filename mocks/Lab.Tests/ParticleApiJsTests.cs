@@ -7,7 +7,9 @@ namespace ParticleBlynk.Lab.Tests;
 /// <summary>particle-api-js 12.0.3 (clients/particle-api.js on the machine's Node) against the lab process.</summary>
 public sealed class ParticleApiJsTests(DemoLabFixture fixture, ITestOutputHelper output) : IClassFixture<DemoLabFixture>
 {
-    private object Settings(object? extra = null)
+    private object Settings(object? extra = null) => Settings(fixture, extra);
+
+    internal static object Settings(DemoLabFixture fixture, object? extra = null)
     {
         var settings = new JsonObject
         {
@@ -80,26 +82,6 @@ public sealed class ParticleApiJsTests(DemoLabFixture fixture, ITestOutputHelper
     }
 
     [Fact]
-    public async Task GetEventStream_of_the_device_receives_the_republish_after_a_call()
-    {
-        // Given
-        var clients = await InstallAsync();
-
-        // When the script subscribes to the device's "blynk" events, then calls blynk_led on
-        var (result, lines) = await clients.RunApiJsAsync("subscribe-then-call", Settings(new { argument = "on", timeoutMs = 15000 }));
-
-        // Then
-        result.ExitCode.Should().Be(0, result.ToString());
-        // The republish may reach the stream before the call's own response: only "subscribed" first is ordered.
-        lines.Select(l => (string?)l["step"]).Should().StartWith("subscribed").And.Contain("callFunction").And.Contain("event");
-        lines.Single(l => (string?)l["step"] == "callFunction")["body"]!["return_value"]!.GetValue<int>().Should().Be(1);
-        var e = lines.Single(l => (string?)l["step"] == "event")["event"]!;
-        ((string?)e["name"]).Should().Be("blynk_https_get");
-        ((string?)e["coreid"]).Should().Be(fixture.Ready.DeviceId);
-        ((string?)e["data"]).Should().Contain("\"v16\":1").And.Contain("\"v17\":1");
-    }
-
-    [Fact]
     public async Task PublishEvent_blynk_https_get_reaches_Blynk_through_the_doc_webhook()
     {
         // Given
@@ -117,7 +99,9 @@ public sealed class ParticleApiJsTests(DemoLabFixture fixture, ITestOutputHelper
         (await LabBlynk.WaitForValueAsync(fixture.Ready, "V14", "424242", TimeSpan.FromSeconds(10))).Should().Be("424242", fixture.Lab.Log);
     }
 
-    private async Task<ParticleClients> InstallAsync()
+    private Task<ParticleClients> InstallAsync() => InstallAsync(output);
+
+    internal static async Task<ParticleClients> InstallAsync(ITestOutputHelper output)
     {
         var clients = await ParticleClients.EnsureInstalledAsync();
         if (clients.InstallTime is { } took)
@@ -127,4 +111,35 @@ public sealed class ParticleApiJsTests(DemoLabFixture fixture, ITestOutputHelper
 
         return clients;
     }
+}
+
+/// <summary>
+/// particle-api-js's event stream, on a lab of its own: the republish after a call must be the board's only publish
+/// in its second. On the shared lab another test's calls (and the V16 webhook they fire back) could use up Device OS's
+/// publish burst, and the seed firmware — faithfully — never retries a refused republish (seen 5 times in 26 runs).
+/// </summary>
+public sealed class ParticleApiJsEventStreamTests(DemoLabFixture fixture, ITestOutputHelper output) : IClassFixture<DemoLabFixture>
+{
+    [Fact]
+    public async Task GetEventStream_of_the_device_receives_the_republish_after_a_call()
+    {
+        // Given
+        var clients = await ParticleApiJsTests.InstallAsync(output);
+
+        // When the script subscribes to the device's "blynk" events, then calls blynk_led on
+        var (result, lines) = await clients.RunApiJsAsync("subscribe-then-call", ParticleApiJsTests.Settings(fixture, new { argument = "on", timeoutMs = 15000 }));
+
+        // Then
+        result.ExitCode.Should().Be(0, result.ToString());
+        // The republish may reach the stream before the call's own response: only "subscribed" first is ordered.
+        lines.Select(l => (string?)l["step"]).Should().StartWith("subscribed").And.Contain("callFunction").And.Contain("event", "the republish comes after the call; the lab's log:\n{0}", LastLines(fixture.Lab.Log, 40));
+        lines.Single(l => (string?)l["step"] == "callFunction")["body"]!["return_value"]!.GetValue<int>().Should().Be(1);
+        var e = lines.Single(l => (string?)l["step"] == "event")["event"]!;
+        ((string?)e["name"]).Should().Be("blynk_https_get");
+        ((string?)e["coreid"]).Should().Be(fixture.Ready.DeviceId);
+        ((string?)e["data"]).Should().Contain("\"v16\":1").And.Contain("\"v17\":1");
+    }
+
+    private static string LastLines(string text, int count) =>
+        string.Join('\n', text.Split('\n').TakeLast(count));
 }
