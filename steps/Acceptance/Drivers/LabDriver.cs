@@ -155,6 +155,30 @@ public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposab
             throw new TimeoutException(
                 $"Expected {count} publish(es) from the device within {limit.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, saw {PublishCount}.{Environment.NewLine}{JournalText()}");
         }
+
+        if (!Target.Time.IsVirtual)
+        {
+            await SettleLastPublishAsync();
+        }
+    }
+
+    /// <summary>
+    /// On real time a publish seen on the event stream is still on its way to Blynk: its webhook's batch/update lands tens
+    /// of ms later and would overwrite a V16 the next step writes. Waits (at most 5 s) until the journal shows where the
+    /// last publish went — stored on Blynk, or a failed webhook; the scenario's own steps assert on the outcome.
+    /// (On virtual time "everything due has settled" already holds when the wait returns.)
+    /// </summary>
+    private async Task SettleLastPublishAsync()
+    {
+        if (Journal.Hops.LastOrDefault(h => h.Kind == HopKind.Publish && h.DeviceId == Target.Lab.DeviceId) is not { Correlation.Length: > 0 } publish)
+        {
+            return;
+        }
+
+        await WaitUntilAsync(
+            () => Journal.Hops.Any(h => h.Correlation == publish.Correlation
+                && (h.Kind == HopKind.DatastreamWrite || (h.Kind == HopKind.WebhookResponse && h.Outcome != HopOutcome.Delivered))),
+            TimeSpan.FromSeconds(5));
     }
 
     /// <summary>The device's blynk_https_get events as the Particle Cloud published them.</summary>

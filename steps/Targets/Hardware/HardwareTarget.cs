@@ -30,6 +30,7 @@ internal sealed class HardwareTarget : ILoopTarget
     private readonly WebhookQuotaGuard _quota;
     private readonly Lock _linkGate = new();
     private readonly List<Task> _notes = [];
+    private string? _lastV16;
     private bool _touched;
     private DateTimeOffset? _outageSince;
     private DateTimeOffset? _backAt;
@@ -145,14 +146,41 @@ internal sealed class HardwareTarget : ILoopTarget
     }
 
     // A V16 change seen anywhere (the board's republish through the Particle webhook) may have fired Blynk's webhook.
+    // Blynk's V16 is polled, so a change back and forth between two reads goes unseen; every publish is seen on the event
+    // stream, and one whose v16 differs from the V16 last known (or when none is known) changed V16 through the webhook.
     private void OnHop(Hop hop)
     {
-        if (hop.Kind == HopKind.DatastreamWrite && hop.Source != Hop.BlynkApp && HopValues.Written(hop).Any(w => w.Pin == "V16"))
+        var changed = false;
+        lock (_notes)
         {
-            lock (_notes)
+            if (hop.Kind == HopKind.DatastreamWrite && HopValues.Written(hop).FirstOrDefault(w => w.Pin == "V16") is { Pin: not null } v16)
+            {
+                changed = hop.Source != Hop.BlynkApp;
+                _lastV16 = v16.Value;
+            }
+            else if (hop.Kind == HopKind.Publish && hop.DeviceId == _settings.DeviceId && PublishedV16(hop.Payload) is { } published)
+            {
+                changed = published != _lastV16;
+                _lastV16 = published;
+            }
+
+            if (changed)
             {
                 _notes.Add(_quota.NoteAsync(hop.At));
             }
+        }
+    }
+
+    private static string? PublishedV16(string? payload)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(payload ?? "");
+            return json.RootElement.TryGetProperty("v16", out var v16) ? v16.GetRawText() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null; // a cut payload (the 90-byte buffer): its webhook renders nothing usable
         }
     }
 
@@ -340,6 +368,13 @@ internal sealed class HardwareTarget : ILoopTarget
         public async Task<FunctionCallResponse> CallFunctionAsync(string deviceId, string function, string argument, string? accessToken = null, string parameter = "args")
         {
             target._touched = true;
+            if (function == "blynk_led" && argument is "on" or "1")
+            {
+                // The republish turns V16 on through the Particle webhook, which fires the V16 webhook when the quota has
+                // room (and calls blynk_led back): wait for room, so what follows does not depend on the last scenario.
+                await target._quota.WaitForRoomAsync();
+            }
+
             var calledAt = target.Time.Now;
             var answer = await target._particle.CallFunctionAsync(deviceId, function, argument, accessToken, parameter);
             HarnessHops.FunctionCall(target.Journal, deviceId, function, argument, calledAt, answer, target.Time.Now);

@@ -37,6 +37,33 @@ internal sealed class WebhookQuotaGuard(string deviceId, int requests, TimeSpan 
         }
     }
 
+    /// <summary>
+    /// Waits (real time) until a V16 change would fit the quota, without counting one: for a call that switches the LED
+    /// on, whose republish changes V16 through the Particle webhook (counted by <see cref="NoteAsync"/> when seen).
+    /// </summary>
+    public async Task WaitForRoomAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var now = time.GetUtcNow();
+                var writes = Load(now).Where(w => now - w < window).Order().ToList();
+                if (writes.Count < requests)
+                {
+                    return;
+                }
+
+                await Task.Delay(writes[0] + window - now, time, cancellationToken);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Waits (real time) until a write fits the quota, then counts it.</summary>
     public async Task BeforeWriteAsync(CancellationToken cancellationToken = default)
     {
