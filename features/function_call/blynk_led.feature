@@ -12,21 +12,21 @@ Feature: The blynk_led cloud function
   Scenario Outline: Calling blynk_led through the Particle API with <argument>
     When blynk_led is called with <argument> through the Particle API
     Then the call answers 200 with return value <returned>
-    And the device has published <publishes> times
+    And the device <republish> after the call
 
     Examples: accepted arguments
-      | argument   | returned | publishes |
-      | "on"       | 1        | 2         |
-      | "1"        | 1        | 2         |
-      | "off"      | 0        | 2         |
-      | "0"        | 0        | 2         |
+      | argument   | returned | republish           |
+      | "on"       | 1        | republishes         |
+      | "1"        | 1        | republishes         |
+      | "off"      | 0        | republishes         |
+      | "0"        | 0        | republishes         |
 
     Examples: rejected arguments (no republish)
-      | argument   | returned | publishes |
-      | "ON"       | -1       | 1         |
-      | " on"      | -1       | 1         |
-      | ""         | -1       | 1         |
-      | "true"     | -1       | 1         |
+      | argument   | returned | republish           |
+      | "ON"       | -1       | does not republish  |
+      | " on"      | -1       | does not republish  |
+      | ""         | -1       | does not republish  |
+      | "true"     | -1       | does not republish  |
 
   @needs:led-readback
   Scenario Outline: blynk_led with <argument> drives the D7 LED <led>

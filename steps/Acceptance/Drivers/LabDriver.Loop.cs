@@ -19,8 +19,24 @@ public sealed partial class LabDriver
     public async Task<FunctionCallResponse> CallFunctionAsync(string function, string argument, string parameter = "args")
     {
         var target = await StartAsync();
+        _publishesBeforeLastCall = Publishes.Count;
         LastCall = await target.Particle.CallFunctionAsync(target.Lab.DeviceId, function, argument, parameter: parameter);
         return LastCall;
+    }
+
+    private int? _publishesBeforeLastCall;
+
+    /// <summary>
+    /// Whether the firmware republished after the last call: a publish of the device after the call (counted on the event
+    /// stream, not by timestamps: a real cloud's clock is not ours). Only the first
+    /// one is the call's own — the republish writes V16 through the Particle webhook, and Blynk's V16 webhook may call
+    /// blynk_led back (a contract choice, docs/contract-choices.md) and publish again. Waits up to
+    /// <paramref name="within"/> for it (on virtual time everything due has settled already).
+    /// </summary>
+    public async Task<bool> RepublishedAfterLastCallAsync(TimeSpan within)
+    {
+        var before = _publishesBeforeLastCall ?? throw new InvalidOperationException("No function was called through the Particle API.");
+        return await WaitUntilAsync(() => Publishes.Count > before, within);
     }
 
     public async Task<ApiAnswer> GetParticleApiAsync(string path, string? accessToken = null)

@@ -13,6 +13,14 @@ public sealed class PublishSteps(LabDriver lab)
     public void ThenPublishedTimes(int count) =>
         lab.Publishes.Should().HaveCount(count, lab.JournalText());
 
+    [Then("^the device (republishes|does not republish) after the call$")]
+    public async Task ThenTheDeviceRepublishes(string what)
+    {
+        var expected = what == "republishes";
+        // Real time: the republish comes on the loop after the call (ms on a board); 2 s bound its absence as well.
+        (await lab.RepublishedAfterLastCallAsync(TimeSpan.FromSeconds(expected ? 5 : 2))).Should().Be(expected, lab.JournalText());
+    }
+
     [Then("the last two publishes are {double} seconds apart")]
     public void ThenLastTwoApart(double seconds)
     {

@@ -277,8 +277,12 @@ internal sealed class HardwareTarget : ILoopTarget
         }
     }
 
-    /// <summary>How long a reopened port must hold (if the board says nothing) before the link counts as back.</summary>
-    private static readonly TimeSpan StableLink = TimeSpan.FromMilliseconds(750);
+    /// <summary>
+    /// How long a reopened port must hold (if the board says nothing) before the link counts as back. A tty that opens is
+    /// there; a TCP export (ser2net) accepts first and tries the device after — on a loaded machine more than 750 ms
+    /// later (seen at load 50: a "back" 750 ms before ser2net's "Device open failure", and the republish after it lost).
+    /// </summary>
+    private TimeSpan StableLink => _link.Endpoint is DevicePathEndpoint or UsbDiscoveryEndpoint ? TimeSpan.FromMilliseconds(750) : TimeSpan.FromSeconds(3);
 
     private void ConfirmBackLocked(DateTimeOffset? spokeAt)
     {
