@@ -30,6 +30,53 @@ public sealed class WorkTrackerTests
     }
 
     [Fact]
+    public async Task A_caller_whose_deadline_expires_ends_the_servers_wait_for_its_flow_at_that_instant()
+    {
+        // Given a flow that calls a slow server (15 s) with a 10 s deadline, the server parking the caller's flow id
+        var time = new VirtualTimeProvider(Start);
+        var work = new WorkTracker(time);
+        DateTimeOffset? serverGaveUpAt = null;
+        var serverWaitEnded = false;
+        work.Start("webhook with a 10 s timeout", async () =>
+        {
+            var flowId = work.CurrentFlowId!;
+            using var deadline = work.Deadline(TimeSpan.FromSeconds(10));
+            var server = Task.Run(async () =>
+            {
+                try
+                {
+                    await work.DelayForAsync(flowId, TimeSpan.FromSeconds(15));
+                    serverWaitEnded = true;
+                }
+                catch (OperationCanceledException)
+                {
+                    serverGaveUpAt = time.GetUtcNow();
+                }
+            });
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // timed out, as Particle's and Blynk's webhooks do
+            }
+
+            await server;
+        });
+
+        // When the clock reaches the deadline
+        await work.WhenSettledAsync(Watchdog);
+        time.SetUtcNow(Start.AddSeconds(10));
+        await work.WhenSettledAsync(Watchdog);
+
+        // Then the server saw its caller go at 10 s (in harness time), however slowly a socket close would travel
+        serverGaveUpAt.Should().Be(Start.AddSeconds(10));
+        serverWaitEnded.Should().BeFalse();
+        work.DescribeBusy().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_run_task_is_complete_by_the_time_its_flow_stops_counting_as_busy()
     {
         // Given

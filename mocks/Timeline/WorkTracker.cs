@@ -19,6 +19,7 @@ public sealed class WorkTracker
     private readonly Dictionary<string, Flow> _flows = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource> _arrivals = new(StringComparer.Ordinal);
     private readonly Queue<string> _arrivedOrder = new();
+    private readonly Dictionary<string, List<CancellationTokenSource>> _serverWaits = new(StringComparer.Ordinal);
     private readonly AsyncLocal<Flow?> _current = new();
     private readonly List<Exception> _faults = [];
     private readonly TimeProvider _time;
@@ -144,6 +145,45 @@ public sealed class WorkTracker
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var slot = new ParkSlot();
 
+        // A caller that gives up (its deadline expires, in harness time) closes the connection: the server's wait ends at
+        // that instant, as a real server sees the abort — not whenever the socket's close crosses the loopback.
+        var key = flowId ?? _current.Value?.Id;
+        using var callerGaveUp = new CancellationTokenSource();
+        if (!string.IsNullOrEmpty(key))
+        {
+            lock (_gate)
+            {
+                if (!_serverWaits.TryGetValue(key, out var waits))
+                {
+                    _serverWaits[key] = waits = [];
+                }
+
+                waits.Add(callerGaveUp);
+            }
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, callerGaveUp.Token);
+        try
+        {
+            await DelayParkedAsync(flowId, delay, linked.Token, done, slot).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!string.IsNullOrEmpty(key))
+            {
+                lock (_gate)
+                {
+                    if (_serverWaits.TryGetValue(key, out var waits) && waits.Remove(callerGaveUp) && waits.Count == 0)
+                    {
+                        _serverWaits.Remove(key);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task DelayParkedAsync(string? flowId, TimeSpan delay, CancellationToken cancellationToken, TaskCompletionSource done, ParkSlot slot)
+    {
         // Arm the wake-ups first, park last: parked before its timer exists, the flow would let the clock settle and
         // step (or jump to its target) without seeing this delay's instant.
         using var timer = _time.CreateTimer(
@@ -178,6 +218,16 @@ public sealed class WorkTracker
                 if (flow is not null)
                 {
                     Change(flow, f => f.Parks = 0);
+                    CancellationTokenSource[] waits;
+                    lock (_gate)
+                    {
+                        waits = _serverWaits.TryGetValue(flow.Id, out var list) ? [.. list] : [];
+                    }
+
+                    foreach (var wait in waits)
+                    {
+                        wait.Cancel();
+                    }
                 }
 
                 source.Cancel();
