@@ -12,7 +12,7 @@ Feature: Blynk datastreams
 
   @payload @needs:device-control
   Scenario Outline: The simulated sensor value <v15> is stored in V15 as <stored>
-    When the device publishes with v15 at <v15>
+    When v15 is set to <v15> and blynk_led is called with "off" to make the device republish
     Then the last publish carries v15 "<published>"
     And Blynk V15 is "<stored>"
 

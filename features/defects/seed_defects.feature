@@ -66,7 +66,7 @@ Feature: Seed firmware defects
 
     Given the standard lab with a Boron running the <firmware> firmware
     And the device has made its boot publish
-    When the device publishes with millis() at 2000000000 and v15 at -15
+    When millis() jumps to 2000000000, v15 is set to -15 and blynk_led is called with "off" to make the device republish
     Then every publish is valid JSON
     And Blynk accepted every webhook call
 

@@ -45,7 +45,7 @@ Feature: When the Particle webhook cannot deliver to Blynk
   @L1 @L2 @payload @fault @needs:device-control @needs:cloud-internals
   Scenario: A publish cut by the 90-byte buffer reaches Blynk without a token
     Given the device has made its boot publish
-    When the device publishes with millis() at 2000000000 and v15 at -15
+    When millis() jumps to 2000000000, v15 is set to -15 and blynk_led is called with "off" to make the device republish
     Then the webhook's query carries token = ""
     And Blynk refused the webhook call with 400 "Invalid token."
     And Particle published the hook-error "error status 400 from ny3.blynk.cloud"

@@ -21,7 +21,7 @@ Feature: The published payload
   @L1 @payload @needs:device-control
   Scenario Outline: The payload size follows the digits of millis() and v15
     Given the device has made its boot publish
-    When the device publishes with millis() at <millis> and v15 at <v15>
+    When millis() jumps to <millis>, v15 is set to <v15> and blynk_led is called with "off" to make the device republish
     Then the last publish is <bytes> bytes of valid JSON
     And the journal records the last publish as delivered, <bytes> bytes
     And the serial log reports a payload of <bytes> bytes
@@ -55,6 +55,6 @@ Feature: The published payload
     and snprintf keeps 89 of them: the closing brace is lost. The defect is stated in features/defects.
 
     Given the device has made its boot publish
-    When the device publishes with millis() at 2000000000 and v15 at -15
+    When millis() jumps to 2000000000, v15 is set to -15 and blynk_led is called with "off" to make the device republish
     Then the last publish is 89 bytes and not valid JSON
     And the serial log reports a payload of 89 bytes

@@ -94,9 +94,10 @@ public sealed class OutboundDelivery : IDisposable
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in JournalledHeaders)
         {
-            if (request.Headers.TryGetValues(name, out var values) || (request.Content?.Headers.TryGetValues(name, out values) ?? false))
+            // As written (not re-parsed: a parsed User-Agent would come back as "product, (comment)").
+            if (request.Headers.NonValidated.TryGetValues(name, out var values) || (request.Content?.Headers.NonValidated.TryGetValues(name, out values) ?? false))
             {
-                headers[name] = string.Join(", ", values);
+                headers[name] = values.ToString();
             }
         }
 

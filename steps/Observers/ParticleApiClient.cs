@@ -36,6 +36,17 @@ public sealed class ParticleApiClient(HttpClient http, Uri baseUrl, string acces
         return new ApiAnswer(status, body);
     }
 
+    /// <summary>POST /v1/devices/events: publishes a private event <paramref name="name"/> with <paramref name="data"/>.</summary>
+    public async Task<ApiAnswer> PublishEventAsync(string name, string data, string? token = null, string? flowId = null, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url("/v1/devices/events"))
+        {
+            Content = new FormUrlEncodedContent([new("name", name), new("data", data), new("private", "true")]),
+        };
+        var (status, body) = await SendAsync(request, token, flowId, cancellationToken).ConfigureAwait(false);
+        return new ApiAnswer(status, body);
+    }
+
     /// <summary>The "return_value" of a function call's answer, null when there is none.</summary>
     public static int? ReturnValue(string body)
     {

@@ -124,6 +124,20 @@ public sealed class BoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Setting_v15_to_NaN_travels_over_the_control_API()
+    {
+        // Given
+        var (session, spec) = await _lab.CreateBootedSessionAsync();
+
+        // When (a scenario's "v15 is set to NaN" on the containers target)
+        var set = await _lab.Client.SetV15Async(session.Id, spec.DeviceId, double.NaN);
+
+        // Then
+        set.V15.Should().Be(double.NaN);
+        (await _lab.Client.BoardAsync(session.Id, spec.DeviceId)).V15.Should().Be(double.NaN);
+    }
+
+    [Fact]
     public async Task A_board_that_is_off_refuses_millis_v15_and_the_cloud_link_with_the_reason()
     {
         // Given a board never powered on

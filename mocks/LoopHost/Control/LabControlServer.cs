@@ -211,10 +211,10 @@ public sealed partial class LabControlServer : IAsyncDisposable
         api.MapPut("/sessions/{id}/boards/{board}/v15", async (string id, string board, HttpRequest request) =>
         {
             var value = (await BodyAsync<ValueRequest>(request).ConfigureAwait(false)).Value;
-            if (!double.IsFinite(value))
+            if (double.IsInfinity(value))
             {
-                // The Web defaults read "NaN" from a string; a non-finite v15 could never be written back (GET board would fail for good).
-                throw new ControlException(400, $"v15 is a finite number, not {value}.");
+                // A sensor reads a number or NaN (a failed conversion; it travels as "NaN"); an infinite v15 is no reading.
+                throw new ControlException(400, $"v15 is a finite number or NaN, not {value}.");
             }
 
             return await OnBoardAsync(id, board, b =>

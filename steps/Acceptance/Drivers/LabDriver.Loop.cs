@@ -16,15 +16,17 @@ public sealed partial class LabDriver
     /// <summary>When the device was powered on, on the harness clock.</summary>
     public DateTimeOffset? PoweredOnAt { get; private set; }
 
+    /// <summary>How many publishes the device had made when the last call went out (null: no call yet).</summary>
+    public int? PublishesBeforeLastCall { get; private set; }
+
+    /// <param name="parameter">The request's field for the argument: "args" (the Blynk webhook's) or "arg" (the Particle API reference's).</param>
     public async Task<FunctionCallResponse> CallFunctionAsync(string function, string argument, string parameter = "args")
     {
         var target = await StartAsync();
-        _publishesBeforeLastCall = Publishes.Count;
+        PublishesBeforeLastCall = PublishCount;
         LastCall = await target.Particle.CallFunctionAsync(target.Lab.DeviceId, function, argument, parameter: parameter);
         return LastCall;
     }
-
-    private int? _publishesBeforeLastCall;
 
     /// <summary>
     /// Whether the firmware republished after the last call: a publish of the device after the call (counted on the event
@@ -35,7 +37,7 @@ public sealed partial class LabDriver
     /// </summary>
     public async Task<bool> RepublishedAfterLastCallAsync(TimeSpan within)
     {
-        var before = _publishesBeforeLastCall ?? throw new InvalidOperationException("No function was called through the Particle API.");
+        var before = PublishesBeforeLastCall ?? throw new InvalidOperationException("No function was called through the Particle API.");
         return await WaitUntilAsync(() => Publishes.Count > before, within);
     }
 
@@ -44,6 +46,23 @@ public sealed partial class LabDriver
         var target = await StartAsync();
         LastAnswer = await target.Particle.GetAsync(path, accessToken);
         return LastAnswer;
+    }
+
+    /// <summary>Publishes an event through the Particle API (POST /v1/devices/events); the answer becomes <see cref="LastAnswer"/>.</summary>
+    public async Task<ApiAnswer> PublishEventAsync(string name, string data)
+    {
+        var target = await StartAsync();
+        LastAnswer = await target.Particle.PublishEventAsync(name, data);
+        return LastAnswer;
+    }
+
+    /// <summary>The names in "functions" of the last device answer (GET /v1/devices/{id}).</summary>
+    public IReadOnlyList<string> ListedFunctions()
+    {
+        using var json = JsonDocument.Parse(LastAnswer!.Body);
+        return json.RootElement.TryGetProperty("functions", out var functions) && functions.ValueKind == JsonValueKind.Array
+            ? [.. functions.EnumerateArray().Select(f => f.GetString() ?? "")]
+            : throw new InvalidOperationException($"The answer lists no functions: {Secrets.Redact(LastAnswer.Body)}");
     }
 
     /// <summary>Every hop of one leg with one outcome, in recorded order.</summary>
@@ -154,6 +173,13 @@ public sealed partial class LabDriver
     }
 
     internal void MarkPoweredOn(DateTimeOffset at) => PoweredOnAt ??= at;
+
+    /// <summary>"Name: value" split at its first colon, the value trimmed.</summary>
+    public static (string Name, string Value) HeaderLine(string line)
+    {
+        var colon = line.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? (line[..colon].Trim(), line[(colon + 1)..].Trim()) : throw new ArgumentException($"'{line}' is not 'Name: value'", nameof(line));
+    }
 
     /// <summary>Parses a JSON body for comparison regardless of whitespace.</summary>
     public static string Canonical(string json)

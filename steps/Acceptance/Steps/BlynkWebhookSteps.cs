@@ -30,13 +30,20 @@ public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
     [Then("that request carried the header {string}")]
     public void ThenHeader(string header)
     {
-        var expanded = lab.Expand(header);
-        var (name, value) = (expanded[..expanded.IndexOf(':', StringComparison.Ordinal)], expanded[(expanded.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim());
-        var request = (HttpExchange)scenario[LastRequest];
-        var sent = request.Header(name);
+        var (name, value) = LabDriver.HeaderLine(lab.Expand(header));
+        var sent = ((HttpExchange)scenario[LastRequest]).Header(name);
         sent.Should().NotBeNull($"the request should carry {name}");
         // Exact value; only media-type parameters (e.g. "; charset=utf-8") are left out of the comparison.
         sent!.Split(';')[0].Trim().Should().Be(value, $"the request carried {name}: {sent}");
+    }
+
+    /// <summary>The request body of one execution of the Blynk webhook (1 is the first; executions the quota dropped were never sent).</summary>
+    [Then(@"^the Blynk webhook's (\d+)(?:st|nd|rd|th) request to Particle had the body (.+)$")]
+    public void ThenNthRequestBody(int nth, string body)
+    {
+        var sent = lab.BlynkWebhookCalls(o => o != HopOutcome.DroppedByQuota);
+        sent.Should().HaveCountGreaterThanOrEqualTo(nth, lab.JournalText());
+        LabDriver.Canonical(sent[nth - 1].Http!.RequestBody ?? "").Should().Be(LabDriver.Canonical(lab.Expand(body)), lab.JournalText());
     }
 
     [When("the V16 switch is toggled {int} times in the Blynk app, a minute apart")]

@@ -17,6 +17,10 @@ public sealed class DefectSteps(LabDriver lab)
     public void GivenMillisNearTheWrap(int minutes) =>
         lab.Configure(o => o with { MillisAtBoot = unchecked((uint)(0x1_0000_0000L - (minutes * 60_000L))) }, Capability.DeviceControl, "Starting millis() near its wrap");
 
+    /// <summary>The simulated sensor reads NaN (e.g. a broken ADC conversion).</summary>
+    [When("v15 is set to NaN")]
+    public async Task WhenV15IsSetToNaN() => await lab.DeviceControl("Setting v15").SetV15Async(double.NaN);
+
     [When("v15 is set to {double}")]
     public async Task WhenV15IsSetTo(double value) => await lab.DeviceControl("Setting v15").SetV15Async(value);
 

@@ -14,6 +14,21 @@ public sealed class DocSteps(LabDriver lab)
     [When("the device list is requested with an access token that is not the account's")]
     public Task WhenDeviceListedWithAnotherToken() => lab.GetParticleApiAsync("/v1/devices", LabSpec.NewParticleToken());
 
+    [When("the device is requested with the lab's access token")]
+    public async Task WhenDeviceRequested()
+    {
+        await lab.StartAsync();
+        await lab.GetParticleApiAsync(lab.Expand("/v1/devices/<the device id>"));
+    }
+
+    /// <summary>"functions" of GET /v1/devices/{id}, in order, comma-separated.</summary>
+    [Then("the Particle API answers {int} listing the functions {string}")]
+    public void ThenListedFunctions(int status, string functions)
+    {
+        lab.LastAnswer!.StatusCode.Should().Be(status, lab.LastAnswer.Body);
+        lab.ListedFunctions().Should().Equal(functions.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), lab.LastAnswer.Body);
+    }
+
     [Then("the Particle API answers {int} listing the device as {word}")]
     public void ThenListed(int status, string state)
     {

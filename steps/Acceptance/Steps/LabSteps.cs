@@ -1,3 +1,4 @@
+using System.Globalization;
 using ParticleBlynk.Acceptance.Drivers;
 using ParticleBlynk.Device;
 using ParticleBlynk.Loop;
@@ -31,4 +32,8 @@ public sealed class LabSteps(LabDriver lab)
 
     [When("{int} second(s) pass(es)")]
     public Task WhenSecondsPass(int seconds) => lab.PassAsync(TimeSpan.FromSeconds(seconds));
+
+    /// <summary>Seconds with a fraction ("300.01"): a point just past a boundary.</summary>
+    [When(@"^(\d+\.\d+) seconds pass$")]
+    public Task WhenFractionalSecondsPass(string seconds) => lab.PassAsync(TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)));
 }

@@ -40,6 +40,25 @@ public sealed class ParticleWebhookSteps(LabDriver lab)
         lab.LastWebhookRequest().Http!.Query.Where(p => p.Key == parameter).Select(p => p.Value)
             .Should().Equal([lab.Expand(value)], $"the query should carry {parameter} once. {lab.JournalText()}");
 
+    /// <summary>A header of the webhook's last request to Blynk, as Blynk received it (media-type parameters left out).</summary>
+    [Then("the Particle webhook's request to Blynk carried the header {string}")]
+    public void ThenTheWebhookRequestCarriedTheHeader(string header)
+    {
+        var (name, value) = LabDriver.HeaderLine(lab.Expand(header));
+        var sent = lab.LastWebhookRequest().Http!.Header(name);
+        sent.Should().NotBeNull($"the webhook's request should carry {name}. {lab.JournalText()}");
+        sent!.Split(';')[0].Trim().Should().Be(value, $"the webhook's request carried {name}: {sent}");
+    }
+
+    /// <summary>Another event, as any client of the account can publish it, carrying what the device published last.</summary>
+    [When("the event {string} is published through the Particle API with the last publish's data")]
+    public Task WhenTheEventIsPublished(string name) => lab.PublishEventAsync(name, lab.LastPublishData());
+
+    /// <summary>The webhook's requests for one event name (its event filter is a case-sensitive prefix).</summary>
+    [Then("the Particle webhook fired {int} time(s) for {string}")]
+    public void ThenTheWebhookFiredFor(int count, string name) =>
+        lab.WebhookRequests.Where(h => h.EventName == name).Should().HaveCount(count, lab.JournalText());
+
     [Then("the webhook's query has exactly the parameters {string}")]
     public void ThenTheQueryHasExactly(string parameters) =>
         lab.LastWebhookRequest().Http!.Query.Select(p => p.Key)

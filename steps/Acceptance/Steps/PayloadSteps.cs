@@ -20,12 +20,16 @@ public sealed class PayloadSteps(LabDriver lab)
         _ => lab.Spec.BlynkToken,
     });
 
-    [When(@"^the device publishes with millis\(\) at (\d+) and v15 at (-?\d+(?:\.\d+)?)$")]
-    public Task WhenTheDevicePublishesWith(string millis, string v15) =>
+    /// <summary>
+    /// Three things, as the wording says: millis() jumps (the loop's 5-minute timer sees the jump, so a periodic publish
+    /// can fall due, and the simulated sensor moves v15 on), v15 is set, and blynk_led("off") makes the firmware republish.
+    /// </summary>
+    [When(@"^millis\(\) jumps to (\d+), v15 is set to (-?\d+(?:\.\d+)?) and blynk_led is called with ""off"" to make the device republish$")]
+    public Task WhenMillisJumpsAndTheDeviceRepublishes(string millis, string v15) =>
         lab.PublishAtAsync(uint.Parse(millis, CultureInfo.InvariantCulture), double.Parse(v15, CultureInfo.InvariantCulture));
 
-    [When("the device publishes with v15 at {double}")]
-    public Task WhenTheDevicePublishesWithV15(double v15) => lab.PublishAtAsync(millis: null, v15);
+    [When(@"^v15 is set to (-?\d+(?:\.\d+)?) and blynk_led is called with ""off"" to make the device republish$")]
+    public Task WhenV15IsSetAndTheDeviceRepublishes(string v15) => lab.PublishAtAsync(millis: null, double.Parse(v15, CultureInfo.InvariantCulture));
 
     [When("the blynk_led function is called with {string} {int} time(s), {int} ms apart")]
     public Task WhenBlynkLedIsCalled(string argument, int times, int apartMs) =>

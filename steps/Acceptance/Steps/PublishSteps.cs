@@ -21,6 +21,14 @@ public sealed class PublishSteps(LabDriver lab)
         (await lab.RepublishedAfterLastCallAsync(TimeSpan.FromSeconds(expected ? 5 : 2))).Should().Be(expected, lab.JournalText());
     }
 
+    /// <summary>Counted from the last function call a step made (publishes before it do not count).</summary>
+    [Then("the device has published {int} time(s) since the call")]
+    public void ThenPublishedSinceTheCall(int count) =>
+        lab.Publishes.Skip(lab.PublishesBeforeLastCall ?? throw new InvalidOperationException("No step called a function.")).Should().HaveCount(count, lab.JournalText());
+
+    [Then("the device has not published since the call")]
+    public void ThenNotPublishedSinceTheCall() => ThenPublishedSinceTheCall(0);
+
     [Then("the last two publishes are {double} seconds apart")]
     public void ThenLastTwoApart(double seconds)
     {

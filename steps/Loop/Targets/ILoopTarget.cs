@@ -82,6 +82,9 @@ public interface IParticleSide
     /// <summary>A GET on the Particle REST API (e.g. /v1/devices) with a Bearer token.</summary>
     Task<ApiAnswer> GetAsync(string path, string? accessToken = null);
 
+    /// <summary>Publishes an event through the REST API (POST /v1/devices/events, private), as curl or particle-cli does.</summary>
+    Task<ApiAnswer> PublishEventAsync(string name, string data);
+
     /// <summary>Opens the account's event stream as any reader does (SSE, reconnecting after a drop); completes once it is open.</summary>
     Task<IEventStreamReader> OpenEventStreamAsync();
 }

@@ -23,6 +23,8 @@ public static class WireJson
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // A sensor can read NaN (v15 set to NaN travels as "NaN"); finite numbers are written as before.
+            NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
         };
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new PlatformNameConverter());

@@ -217,6 +217,9 @@ internal sealed class RemoteLabTarget : ILoopTarget
 
         public Task<ApiAnswer> GetAsync(string path, string? accessToken = null) =>
             target.CompleteAsync(flow => target._particle.GetAsync(path, accessToken, flow));
+
+        public Task<ApiAnswer> PublishEventAsync(string name, string data) =>
+            target.CompleteAsync(flow => target._particle.PublishEventAsync(name, data, flowId: flow));
     }
 
     private sealed class BlynkSide(RemoteLabTarget target) : IBlynkSide

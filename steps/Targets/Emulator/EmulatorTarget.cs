@@ -174,6 +174,9 @@ internal sealed class EmulatorTarget : ILoopTarget
 
         public Task<ApiAnswer> GetAsync(string path, string? accessToken = null) =>
             target.CompleteAsync($"GET {path}", () => api.GetAsync(path, accessToken));
+
+        public Task<ApiAnswer> PublishEventAsync(string name, string data) =>
+            target.CompleteAsync($"publish {name}", () => api.PublishEventAsync(name, data));
     }
 
     private sealed class BlynkSide(EmulatorTarget target, JournalFeed feed) : IBlynkSide

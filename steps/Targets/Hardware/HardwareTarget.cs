@@ -386,6 +386,12 @@ internal sealed class HardwareTarget : ILoopTarget
         }
 
         public Task<ApiAnswer> GetAsync(string path, string? accessToken = null) => target._particle.GetAsync(path, accessToken);
+
+        public Task<ApiAnswer> PublishEventAsync(string name, string data)
+        {
+            target._touched = true;
+            return target._particle.PublishEventAsync(name, data);
+        }
     }
 
     private sealed class BlynkSide(HardwareTarget target) : IBlynkSide
