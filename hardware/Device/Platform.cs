@@ -24,6 +24,17 @@ public sealed record Platform(int Id, string Name, int Generation, bool HasUserL
         : deviceOs >= new Version(0, 8, 0) ? 622
         : 63;
 
+    /// <summary>
+    /// Whether Device OS <paramref name="deviceOs"/> exists for this platform as far as the table knows: boards whose
+    /// default is an old line (Core 1.x, Gen 2 2.x, Xenon 1.5) run nothing after that line (contracts.md §4, §10).
+    /// </summary>
+    public bool SupportsDeviceOs(Version deviceOs)
+    {
+        ArgumentNullException.ThrowIfNull(deviceOs);
+        return DefaultDeviceOs >= DeviceOsReleases.SystemThreadAlwaysOnSince
+            || (deviceOs.Major, deviceOs.Minor).CompareTo((DefaultDeviceOs.Major, DefaultDeviceOs.Minor)) <= 0;
+    }
+
     /// <summary>The publish size limit (event data bytes) on the platform's default Device OS.</summary>
     public int PublishLimit => MaxEventDataLength(DefaultDeviceOs);
 

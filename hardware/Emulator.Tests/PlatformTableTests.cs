@@ -44,3 +44,19 @@ public sealed class PlatformTableTests
     public void D7_user_LED_follows_contracts_section_4(string platform, bool led) =>
         Platforms.Parse(platform).HasUserLedOnD7.Should().Be(led);
 }
+
+public sealed class PlatformDeviceOsSupportTests
+{
+    [Theory]
+    [InlineData("Photon", "2.3.1", true)]
+    [InlineData("Photon", "1.5.2", true)]
+    [InlineData("Photon", "3.0.0", false)]
+    [InlineData("Photon", "6.2.1", false)]
+    [InlineData("Core", "1.4.4", true)]
+    [InlineData("Core", "2.3.1", false)]
+    [InlineData("Boron", "4.2.0", true)]
+    [InlineData("Boron", "6.2.1", true)]
+    [InlineData("Photon 2", "6.3.0", true)]
+    public void A_board_runs_no_Device_OS_after_its_last_line(string platform, string version, bool supported) =>
+        Platforms.Parse(platform).SupportsDeviceOs(DeviceOsReleases.Parse(version)).Should().Be(supported);
+}

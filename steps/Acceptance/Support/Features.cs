@@ -25,3 +25,6 @@ public sealed class FaultCatalogueFeature(FeatureFixture fixture) : FeatureTests
 
 [FeatureFile("features/faults/firmware_under_faults.feature")]
 public sealed class FirmwareUnderFaultsFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/platforms/device_os.feature")]
+public sealed class DeviceOsFeature(FeatureFixture fixture) : FeatureTests(fixture);
