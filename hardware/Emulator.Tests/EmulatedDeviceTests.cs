@@ -151,13 +151,14 @@ public sealed class EmulatedDeviceTests
     public void Seed_drives_the_D7_led_on_Boron_Argon_Core_Photon_and_Electron(int platformId)
     {
         // Given the seed on that board
+        // (on its default Device OS: Core, Photon and Electron run setup() once the cloud is up, so it ends at 1 500 ms)
         var rig = DeviceRig.PoweredOn(Options() with { Platform = Platforms.ById(platformId) });
-        rig.RunTo(1_000);
+        rig.RunTo(1_500);
         var afterSetup = rig.Device.UserLedOn;
 
         // When blynk_led("on") is called
         rig.Device.EnqueueFunctionCall("blynk_led", "on", _ => { });
-        rig.RunTo(1_010);
+        rig.RunTo(1_510);
 
         // Then the LED was dark after setup and is lit now
         afterSetup.Should().BeFalse();

@@ -88,6 +88,13 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     /// <summary>The running firmware's globals (v15, led_state, timers); null before the first power-on.</summary>
     public SeedSketch? Sketch => _sketch;
 
+    /// <summary>
+    /// The application (setup() or loop()) cannot run now because it waits for the cloud: Device OS before 6.2 with the
+    /// doc's firmware (AUTOMATIC mode, no SYSTEM_THREAD line) runs setup() only once the cloud is connected and loop()
+    /// only while it is (contracts.md §10). From 6.2 the system thread is always on and this is never true.
+    /// </summary>
+    public bool WaitingForCloud => _phase != Phase.Off && !Options.ApplicationRunsBeforeCloud && !_os!.CloudConnected;
+
     /// <summary>loop() iterations since the last power-on.</summary>
     public long LoopCount { get; private set; }
 
@@ -103,6 +110,12 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
                 return null;
             }
 
+            if (WaitingForCloud)
+            {
+                // Before Device OS 6.2 the application thread waits for the cloud: only the connect is due.
+                return _cloudConnectAtMs is { } connectAtMs ? _powerOnAt.AddTicks(connectAtMs * TimeSpan.TicksPerMillisecond) : null;
+            }
+
             var due = _phase == Phase.Setup ? (_waiting ? _wakeMs : _os!.ElapsedMs) : _nextLoopMs;
             if (_cloudConnectAtMs is { } connectAt && connectAt < due)
             {
@@ -116,6 +129,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     /// <summary>
     /// Runs everything due at <paramref name="now"/>, in order: cloud connection changes, the rest of setup(),
     /// then (at a loop boundary) queued function calls, each completed right after it returns, and one loop().
+    /// Before Device OS 6.2 nothing of the application runs while <see cref="WaitingForCloud"/>.
     /// </summary>
     public void RunDue(DateTimeOffset now)
     {
@@ -131,6 +145,11 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         {
             _cloudConnectAtMs = null;
             ConnectCloud();
+        }
+
+        if (WaitingForCloud)
+        {
+            return;
         }
 
         if (_phase == Phase.Setup)

@@ -33,8 +33,23 @@ public sealed record EmulatorOptions
     /// <summary>Initial newlib rand() state (newlib starts at 1; Device OS's cloud reseed is not modelled).</summary>
     public uint RandomSeed { get; init; } = 1;
 
-    /// <summary>Device OS version: System.version() and the publish/function limits.</summary>
-    public Version DeviceOsVersion { get; init; } = new(6, 2, 1);
+    /// <summary>
+    /// Device OS version: System.version(), the publish/function limits and whether the application runs before the
+    /// cloud connects (<see cref="DeviceOsReleases.RunsApplicationBeforeCloud"/>). Unset: the platform's default
+    /// (<see cref="Platform.DefaultDeviceOs"/>), so a Photon runs 2.x and a Boron 6.2.1.
+    /// </summary>
+    public Version DeviceOsVersion
+    {
+        get => field ?? Platform.DefaultDeviceOs;
+        init;
+    }
+
+    /// <summary>
+    /// The system thread runs the cloud beside the application (Device OS ≥ 6.2.0 for the doc's firmware, which writes
+    /// no SYSTEM_THREAD line): setup() and loop() run before and without the cloud. False: setup() starts once the
+    /// cloud connects and loop() runs only while connected (contracts.md §10).
+    /// </summary>
+    public bool ApplicationRunsBeforeCloud => DeviceOsReleases.RunsApplicationBeforeCloud(DeviceOsVersion);
 
     /// <summary>System.freeMemory(); null = a plausible default for the platform.</summary>
     public uint? FreeMemory { get; init; }

@@ -155,11 +155,11 @@ public sealed class ParticleUsbTests
         // When boards are discovered
         var boards = ParticleUsb.Discover(tree.SysRoot, tree.DevRoot);
 
-        // Then each by-id link belongs to its own board, and Tracker-M keeps its id even though the harness table lacks it
+        // Then each by-id link belongs to its own board, and Tracker-M keeps its id and name
         boards.Select(b => (b.TtyPath, b.ByIdPath, b.PlatformId, b.PlatformName)).Should().Equal(
             (tree.DevRoot + "/ttyACM0", tree.DevRoot + "/serial/by-id/usb-Particle_Tracker-M_TRACKERM-SERIAL-if00", 28, "Tracker-M"),
             (tree.DevRoot + "/ttyACM1", tree.DevRoot + "/serial/by-id/usb-Particle_Argon_ARGON-SERIAL-if00", 12, "Argon"));
-        boards[0].Platform.Should().BeNull();
+        boards[0].Platform.Should().Be(ParticleBlynk.Device.Platforms.TrackerM);
     }
 
     [Fact]

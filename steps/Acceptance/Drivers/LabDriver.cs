@@ -58,6 +58,23 @@ public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposab
     }
 
     /// <summary>
+    /// The standard lab on <paramref name="platform"/> running <paramref name="firmware"/> on Device OS
+    /// <paramref name="deviceOs"/> (null: the platform's default). Choosing what is flashed takes device control.
+    /// </summary>
+    public void ConfigureBoard(ParticleBlynk.Device.Platform platform, Version? deviceOs, FirmwareKind firmware)
+    {
+        if (deviceOs is not null && !platform.SupportsDeviceOs(deviceOs))
+        {
+            throw new ArgumentException($"No {platform.Name} runs Device OS {deviceOs.ToString(3)}: its last line is {platform.DefaultDeviceOs.ToString(2)} (docs/platforms.md).", nameof(deviceOs));
+        }
+
+        Configure(
+            spec => spec with { Platform = platform, DeviceOsVersion = deviceOs, Firmware = firmware },
+            Capability.DeviceControl,
+            $"Flashing a {platform.Name} with Device OS {(deviceOs ?? platform.DefaultDeviceOs).ToString(3)}");
+    }
+
+    /// <summary>
     /// Guards a capability: the scenario must declare it (a step that uses more than it says fails, naming the tag, so
     /// tags cannot rot) and the target must have it (else the scenario skips with the target's reason).
     /// </summary>

@@ -28,3 +28,6 @@ public sealed class FirmwareUnderFaultsFeature(FeatureFixture fixture) : Feature
 
 [FeatureFile("features/vocabulary/review_cases.feature")]
 public sealed class ReviewCasesFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/platforms/device_os.feature")]
+public sealed class DeviceOsFeature(FeatureFixture fixture) : FeatureTests(fixture);

@@ -216,7 +216,7 @@ public sealed class HardwareSettingsTests
         { "DEVICE_ID", "g00fce68d3b2a1c4f5e6a7b8", "24 hex characters" },
         { "FIRMWARE", "7", "E2E_HARDWARE_FIRMWARE is seed or fixed, not '7'" },
         { "FIRMWARE", "Seed,Fixed", "E2E_HARDWARE_FIRMWARE is seed or fixed" },
-        { "PLATFORM", "Toaster", "Unknown platform 'Toaster'. Known: Core, Photon, P1, Electron, Argon, Boron" },
+        { "PLATFORM", "Toaster", "Unknown platform 'Toaster'. Known: Core, Photon, P1, Electron, E Series, Argon, Boron" },
         { "PLATFORM", "99", "Unknown PLATFORM_ID" },
         { "FIRMWARE", "banana", "banana" },
         { "BLYNK_WEBHOOK_QUOTA", "1-60", "E2E_HARDWARE_BLYNK_WEBHOOK_QUOTA is requests/seconds, e.g. 1/60 or 10/60, not '1-60'." },
