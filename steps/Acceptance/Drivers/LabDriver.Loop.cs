@@ -16,9 +16,13 @@ public sealed partial class LabDriver
     /// <summary>When the device was powered on, on the harness clock.</summary>
     public DateTimeOffset? PoweredOnAt { get; private set; }
 
+    /// <summary>When the last call a step made through the Particle API was sent, on the harness clock.</summary>
+    public DateTimeOffset? LastCallAt { get; private set; }
+
     public async Task<FunctionCallResponse> CallFunctionAsync(string function, string argument, string parameter = "args")
     {
         var target = await StartAsync();
+        LastCallAt = target.Time.Now;
         LastCall = await target.Particle.CallFunctionAsync(target.Lab.DeviceId, function, argument, parameter: parameter);
         return LastCall;
     }

@@ -25,3 +25,6 @@ public sealed class FaultCatalogueFeature(FeatureFixture fixture) : FeatureTests
 
 [FeatureFile("features/faults/firmware_under_faults.feature")]
 public sealed class FirmwareUnderFaultsFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/blynk_webhook/v16_feedback.feature")]
+public sealed class V16FeedbackFeature(FeatureFixture fixture) : FeatureTests(fixture);
