@@ -67,6 +67,10 @@ run_dotnet_test() {
   local results="$1"; shift
   mkdir -p "$results"
   export E2E_RESULTS_DIR="$results"
+  # The commit the sign-off summary (signoff.md) names; "+changes" when the work tree differs from it.
+  E2E_GIT_COMMIT="$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+  git -C "$ROOT" diff --quiet HEAD 2>/dev/null || E2E_GIT_COMMIT="$E2E_GIT_COMMIT+changes"
+  export E2E_GIT_COMMIT
   # Reqnroll's per-formatter override (REQNROLL_FORMATTERS_<name>) puts its reports in the run's folder.
   export REQNROLL_FORMATTERS_html="outputFilePath=$results/reqnroll_report.html"
   export REQNROLL_FORMATTERS_message="outputFilePath=$results/reqnroll_report.ndjson"

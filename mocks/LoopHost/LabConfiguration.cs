@@ -143,6 +143,7 @@ public sealed record LabConfiguration
         var blynk = new BlynkCloudBuilder()
             .WithSeedIntegration(spec.BlynkToken, spec.DeviceId, spec.EffectiveWebhookAccessToken, spec.BlynkRegion)
             .WithQuota(new WebhookQuotaPolicy(spec.BlynkWebhookQuotaRequests, spec.BlynkWebhookQuotaWindow))
+            .WithBehaviour(b => b with { HttpApiWriteFiresWebhook = spec.BlynkHttpApiWriteFiresWebhook })
             .Build();
         var board = new BoardOptions
         {

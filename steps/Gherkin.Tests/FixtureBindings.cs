@@ -30,6 +30,15 @@ public sealed class FixtureBindings(ScenarioContext scenario)
     [Then("the step fails with {string}")]
     public static void StepFails(string message) => throw new InvalidOperationException(message);
 
+    [Then("the assertion {string} holds")]
+    public static void AssertionHolds(string outcome)
+    {
+        if (outcome == "fails")
+        {
+            throw new Xunit.Sdk.XunitException("Expected the D7 LED to be on, but found off.");
+        }
+    }
+
     [AfterScenario("cleanup-fails")]
     public static void CleanupFails() => throw new IOException("mock did not stop");
 

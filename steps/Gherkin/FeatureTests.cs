@@ -38,10 +38,9 @@ public abstract class FeatureTests(FeatureFixture fixture) : IClassFixture<Featu
         var scenario = feature.Find(id)
             ?? throw new FeatureFileException($"'{feature.RelativePath}' has no scenario #{id} any more: discover the tests again.");
         var output = TestContext.Current.TestOutputHelper;
-        Task Run() => ScenarioExecutor.RunAsync(GetType().Assembly, feature, scenario, output);
         return KnownDefects.IsExpectedFailure(scenario.Categories)
-            ? KnownDefects.RunExpectingFailureAsync(Run, scenario.Categories, output)
-            : Run();
+            ? KnownDefects.RunExpectingFailureAsync(evidence => ScenarioExecutor.RunAsync(GetType().Assembly, feature, scenario, output, evidence), scenario.Categories, output)
+            : ScenarioExecutor.RunAsync(GetType().Assembly, feature, scenario, output);
     }
 }
 

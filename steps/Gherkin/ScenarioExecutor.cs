@@ -10,7 +10,8 @@ namespace ParticleBlynk.Gherkin;
 /// </summary>
 public static class ScenarioExecutor
 {
-    public static async Task RunAsync(Assembly testAssembly, FeatureDocument feature, ScenarioCase scenario, ITestOutputHelper? output = null)
+    /// <summary>Runs one case; a known-defect case passes its <paramref name="evidence"/>, registered in the scenario container.</summary>
+    public static async Task RunAsync(Assembly testAssembly, FeatureDocument feature, ScenarioCase scenario, ITestOutputHelper? output = null, KnownDefectEvidence? evidence = null)
     {
         var featureInfo = feature.Info ?? throw new InvalidOperationException($"Feature '{feature.RelativePath}' did not load: {feature.Error?.Message}");
 
@@ -20,7 +21,7 @@ public static class ScenarioExecutor
         try
         {
             await InitializeAsync(runner, featureInfo);
-            await RunScenarioAsync(runner, scenario, output);
+            await RunScenarioAsync(runner, scenario, output, evidence);
         }
         catch (Exception e)
         {
@@ -81,13 +82,18 @@ public static class ScenarioExecutor
         }
     }
 
-    private static async Task RunScenarioAsync(ITestRunner runner, ScenarioCase scenario, ITestOutputHelper? output)
+    private static async Task RunScenarioAsync(ITestRunner runner, ScenarioCase scenario, ITestOutputHelper? output, KnownDefectEvidence? evidence)
     {
         var scenarioInfo = new ScenarioInfo(scenario.Title, scenario.Description, scenario.ScenarioTags, scenario.Arguments, scenario.InheritedTags, scenario.Id);
         runner.OnScenarioInitialize(scenarioInfo, scenario.Rule);
         if (output != null)
         {
             runner.ScenarioContext.ScenarioContainer.RegisterInstanceAs(output);
+        }
+
+        if (evidence != null)
+        {
+            runner.ScenarioContext.ScenarioContainer.RegisterInstanceAs(evidence);
         }
 
         if (TagHelper.ContainsIgnoreTag(scenarioInfo.CombinedTags) || TagHelper.ContainsIgnoreTag(scenario.InheritedTags))

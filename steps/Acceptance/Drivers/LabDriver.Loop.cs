@@ -16,6 +16,9 @@ public sealed partial class LabDriver
     /// <summary>When the device was powered on, on the harness clock.</summary>
     public DateTimeOffset? PoweredOnAt { get; private set; }
 
+    /// <summary>When the last call a step made through the Particle API was sent, on the harness clock.</summary>
+    public DateTimeOffset? LastCallAt { get; private set; }
+
     /// <summary>How many publishes the device had made when the last call went out (null: no call yet).</summary>
     public int? PublishesBeforeLastCall { get; private set; }
 
@@ -24,6 +27,7 @@ public sealed partial class LabDriver
     {
         var target = await StartAsync();
         PublishesBeforeLastCall = PublishCount;
+        LastCallAt = target.Time.Now;
         LastCall = await target.Particle.CallFunctionAsync(target.Lab.DeviceId, function, argument, parameter: parameter);
         return LastCall;
     }

@@ -15,6 +15,10 @@ public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
     public void GivenQuota(int perMinute) =>
         lab.Configure(o => o with { BlynkWebhookQuotaRequests = perMinute, BlynkWebhookQuotaWindow = TimeSpan.FromMinutes(1) }, Capability.CloudInternals, "Setting Blynk's webhook quota");
 
+    [Given("^an HTTP-API write that changes V16 (fires|does not fire) the V16 webhook$")]
+    public void GivenHttpApiWriteChoice(string choice) =>
+        lab.Configure(o => o with { BlynkHttpApiWriteFiresWebhook = choice == "fires" }, Capability.CloudInternals, "Choosing whether an HTTP-API write fires the V16 webhook");
+
     [Given("the Blynk webhook sends a Particle token that is not the account's")]
     public void GivenWebhookToken() =>
         lab.Configure(o => o with { BlynkWebhookAccessToken = LabSpec.NewParticleToken() }, Capability.CloudInternals, "Changing the Blynk webhook's token");
@@ -57,6 +61,15 @@ public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
     public void ThenFailureEmail(int failures) =>
         lab.InternalHops(HopKind.Notification, "Blynk's failure notification").Should().ContainSingle(lab.JournalText())
             .Which.Reason.Should().StartWith($"{failures.ToString(CultureInfo.InvariantCulture)} failures");
+
+    [Then("the Blynk webhook called blynk_led back {int} time(s), at most {int} ms after the call")]
+    public void ThenCalledBack(int times, int withinMs)
+    {
+        lab.LastCallAt.Should().NotBeNull("a step called blynk_led through the Particle API");
+        var callsBack = lab.BlynkWebhookCalls(o => o == HopOutcome.Delivered).Where(h => h.At >= lab.LastCallAt).ToList();
+        callsBack.Should().HaveCount(times, lab.JournalText());
+        callsBack.Where(h => h.At - lab.LastCallAt > TimeSpan.FromMilliseconds(withinMs)).Should().BeEmpty($"every call back should come within {withinMs} ms. {lab.JournalText()}");
+    }
 
     [Then("the Blynk webhook was dropped by the quota")]
     public void ThenDroppedByQuota() =>

@@ -31,3 +31,6 @@ public sealed class ReviewCasesFeature(FeatureFixture fixture) : FeatureTests(fi
 
 [FeatureFile("features/platforms/device_os.feature")]
 public sealed class DeviceOsFeature(FeatureFixture fixture) : FeatureTests(fixture);
+
+[FeatureFile("features/blynk_webhook/v16_feedback.feature")]
+public sealed class V16FeedbackFeature(FeatureFixture fixture) : FeatureTests(fixture);

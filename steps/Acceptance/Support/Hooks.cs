@@ -12,7 +12,7 @@ namespace ParticleBlynk.Acceptance.Support;
 /// into the report, the browser closes, then the lab stops.
 /// </summary>
 [Binding]
-public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioContext scenario, IReqnrollOutputHelper output)
+public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioContext scenario, FeatureContext feature, IReqnrollOutputHelper output)
 {
     [BeforeScenario(Order = 0)]
     public async Task SkipWhatTheTargetCannotDo()
@@ -74,6 +74,29 @@ public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioCont
         {
             await dashboard.DisposeAsync();
         }
+    }
+
+    /// <summary>The case's outcome for the run's sign-off summary (signoff.md), reasons redacted.</summary>
+    [AfterScenario(Order = 90)]
+    public async Task RecordForSignOff()
+    {
+        var evidence = scenario.ScenarioContainer.IsRegistered<KnownDefectEvidence>() ? scenario.ScenarioContainer.Resolve<KnownDefectEvidence>() : null;
+        var (outcome, reason) = CaseRecord.Classify(scenario.ScenarioExecutionStatus, scenario.TestError, evidence);
+        var info = scenario.ScenarioInfo;
+        var arguments = info.Arguments.Count == 0
+            ? ""
+            : " [" + string.Join(", ", info.Arguments.Keys.Cast<object>().Select(k => $"{k}={info.Arguments[k]}")) + "]";
+        var spec = lab.Spec;
+        var board = $"{spec.Platform.Name}, {spec.Firmware.ToString().ToLowerInvariant()} sketch, Device OS {spec.DeviceOsVersion?.ToString() ?? "default"}";
+        var run = await AcceptanceTestRun.CurrentAsync();
+        run.SignOff.Add(new CaseRecord(
+            feature.FeatureInfo.Title,
+            info.Title + arguments,
+            outcome,
+            reason is null ? null : lab.Redact(reason),
+            KnownDefects.DefectIds(info.CombinedTags),
+            CaseRecord.ChoicesOf(info.CombinedTags),
+            board));
     }
 
     [AfterScenario(Order = 100)]

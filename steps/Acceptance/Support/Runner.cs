@@ -19,6 +19,9 @@ public sealed class AcceptanceTestRun() : ReqnrollTestRun(typeof(AcceptanceTestR
     /// <summary>The target every scenario of this run starts.</summary>
     public TargetDescriptor Target { get; private set; } = null!;
 
+    /// <summary>Every scenario case's outcome, for the sign-off summary written when the run ends.</summary>
+    public SignOffLog SignOff { get; } = new();
+
     /// <summary>The run's fixture, from inside a scenario.</summary>
     public static async ValueTask<AcceptanceTestRun> CurrentAsync() =>
         await TestContext.Current.GetFixture<AcceptanceTestRun>()
@@ -31,11 +34,29 @@ public sealed class AcceptanceTestRun() : ReqnrollTestRun(typeof(AcceptanceTestR
         await base.InitializeAsync();
     }
 
+    /// <summary>signoff.md in the run's results folder (E2E_RESULTS_DIR, set by scripts/lib.sh); nothing when it is not set.</summary>
+    private void WriteSignOff()
+    {
+        if (Environment.GetEnvironmentVariable("E2E_RESULTS_DIR") is not { Length: > 0 } folder || Target is null)
+        {
+            return;
+        }
+
+        var run = new RunEnvironment(
+            Target.Name,
+            Target.Summary,
+            Environment.GetEnvironmentVariable("E2E_GIT_COMMIT") is { Length: > 0 } commit ? commit : "unknown (E2E_GIT_COMMIT not set)",
+            DateTimeOffset.UtcNow);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "signoff.md"), SignOffSummary.Render(run, SignOff.Cases));
+    }
+
     public override async ValueTask DisposeAsync()
     {
         try
         {
             await base.DisposeAsync();
+            WriteSignOff();
         }
         finally
         {

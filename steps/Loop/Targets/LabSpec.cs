@@ -55,6 +55,12 @@ public sealed record LabSpec
 
     public TimeSpan BlynkWebhookQuotaWindow { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// UNCONFIRMED choice <c>blynk.webhook.fires-on-http-write</c>: a write that changes V16 through Blynk's HTTPS API (the
+    /// republish through the Particle webhook) fires the V16 webhook. Default true, the mock's default (docs/contract-choices.md).
+    /// </summary>
+    public bool BlynkHttpApiWriteFiresWebhook { get; init; } = true;
+
     /// <summary>When the cloud connection comes up after power-on (null: never by itself).</summary>
     public TimeSpan? CloudConnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
