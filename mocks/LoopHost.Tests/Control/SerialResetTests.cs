@@ -28,6 +28,7 @@ public sealed class SerialResetTests : IAsyncDisposable
         var link = Follow(ttyPath);
         (await link.WaitForAsync(l => l is SetupComplete, 0, InProcessLab.Patience)).Should().NotBeNull("the board boots once a host has its port open");
         await host.WhenReadyAsync();
+        (await link.WaitForAsync(l => l is SendingToBlynk, 0, InProcessLab.Patience)).Should().NotBeNull("the first boot's publish, before the reset");
         var from = link.TranscriptCount;
 
         // When it is reset: the port re-enumerates and the link reopens it when it is back
