@@ -1,0 +1,98 @@
+using System.Globalization;
+using BenchmarkDotNet.Reports;
+
+namespace ParticleBlynk.Benchmarks;
+
+/// <summary>
+/// The goal lines bench.sh prints last, computed from the run's own reports (every ratio from one run):
+/// <c>P1 harness_day_s=… bare_day_s=… ratio=…</c>, <c>P2 devices=1000 wall_s=…</c> (and the curve),
+/// <c>P3 e2e_per_s=… kestrel_per_s=… wiremock_per_s=… kestrel_ratio=… wiremock_ratio=…</c>. A goal whose benchmarks
+/// did not run (filtered out, or failed) says so instead of a number.
+/// </summary>
+public static class Goals
+{
+    /// <summary>P1: the harness's day at most this many times the bare emulator's.</summary>
+    public const double P1MaxRatio = 1.5;
+
+    /// <summary>P2: 1,000 devices × 1 virtual hour within this many seconds of wall time.</summary>
+    public const double P2MaxSeconds = 10;
+
+    /// <summary>P3: end-to-end deliveries per second at least this share of bare Kestrel's requests per second.</summary>
+    public const double P3MinKestrelRatio = 0.5;
+
+    /// <summary>P3: … and at least this share of a plain WireMock.Net stub's.</summary>
+    public const double P3MinWireMockRatio = 1.0;
+
+    public static IEnumerable<string> Lines(IReadOnlyList<Summary> summaries, string load)
+    {
+        var reports = summaries.SelectMany(s => s.Reports).Where(r => r.Success && r.ResultStatistics is not null).ToList();
+
+        double? MeanNs(string type, string method, Func<BenchmarkReport, bool>? where = null) =>
+            reports.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Type.Name == type
+                                        && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
+                                        && (where is null || where(r)))?.ResultStatistics!.Mean;
+
+        // P1: one virtual day (a whole invocation) through the harness and bare.
+        var harnessDay = MeanNs("HarnessDayBenchmark", "HarnessDay");
+        var bareDay = MeanNs("HarnessDayBenchmark", "BareEmulatorDay");
+        yield return harnessDay is { } h && bareDay is { } b
+            ? $"P1 harness_day_s={S(h)} bare_day_s={S(b)} ratio={F(h / b)} goal<={F(P1MaxRatio)} {Verdict(h / b <= P1MaxRatio)} load={load}"
+            : "P1 not measured (HarnessDayBenchmark.HarnessDay/BareEmulatorDay did not run)";
+
+        // P2: N devices × 1 virtual hour (a whole invocation), for each N.
+        var fleet = reports.Where(r => r.BenchmarkCase.Descriptor.Type.Name == "FleetBenchmark")
+            .Select(r => (Devices: Convert.ToInt32(r.BenchmarkCase.Parameters["Devices"], CultureInfo.InvariantCulture), Ns: r.ResultStatistics!.Mean))
+            .OrderBy(p => p.Devices)
+            .ToList();
+        if (fleet.Count == 0)
+        {
+            yield return "P2 not measured (FleetBenchmark did not run)";
+        }
+        else
+        {
+            var curve = string.Join(' ', fleet.Select(p => $"{p.Devices}:{S(p.Ns)}s"));
+            var thousand = fleet.Where(p => p.Devices == 1000).Select(p => (double?)p.Ns).FirstOrDefault();
+            yield return thousand is { } t
+                ? $"P2 devices=1000 wall_s={S(t)} goal<={F(P2MaxSeconds)} {Verdict(t / 1e9 <= P2MaxSeconds)} curve={curve} load={load}"
+                : $"P2 devices=1000 not measured curve={curve} load={load}";
+        }
+
+        // P3: nanoseconds per delivery/request (OperationsPerInvoke) → per second.
+        var e2e = MeanNs("DeliveryThroughputBenchmark", "EndToEnd");
+        var kestrel = MeanNs("DeliveryThroughputBenchmark", "BareKestrel");
+        var wiremock = MeanNs("DeliveryThroughputBenchmark", "WireMockStub");
+        if (e2e is { } e && kestrel is { } k && wiremock is { } w)
+        {
+            double ePerS = 1e9 / e, kPerS = 1e9 / k, wPerS = 1e9 / w;
+            var met = ePerS / kPerS >= P3MinKestrelRatio && ePerS / wPerS >= P3MinWireMockRatio;
+            yield return $"P3 e2e_per_s={ePerS:F0} kestrel_per_s={kPerS:F0} wiremock_per_s={wPerS:F0} kestrel_ratio={F(ePerS / kPerS)} wiremock_ratio={F(ePerS / wPerS)} goal>={F(P3MinKestrelRatio)},>={F(P3MinWireMockRatio)} {Verdict(met)} load={load}";
+        }
+        else
+        {
+            yield return "P3 not measured (DeliveryThroughputBenchmark.EndToEnd/BareKestrel/WireMockStub did not run)";
+        }
+    }
+
+    /// <summary>The 1-minute load average now (the machine's load the figures were measured at), or "?" off Linux.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "?";
+        }
+    }
+
+    private static string S(double ns) => (ns / 1e9).ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Verdict(bool met) => met ? "met" : "MISSED";
+}
