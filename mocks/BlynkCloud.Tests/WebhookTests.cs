@@ -49,6 +49,36 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_dispatch_delay_sends_the_request_later_and_counts_the_quota_at_the_change()
+    {
+        // Given webhooks that go out 100 ms after the change
+        await using var h = await BlynkHarness.StartAsync(b => b.WithBehaviour(x => x with { WebhookDispatchDelay = TimeSpan.FromMilliseconds(100) }));
+        var changedAt = h.Clock.Now;
+
+        // When V16 changes, and changes back inside the delay
+        h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", "1");
+        await h.Clock.AdvanceAsync(TimeSpan.FromMilliseconds(50));
+        h.ParticleCalls.Should().BeEmpty("the request waits for the dispatch delay");
+        h.Cloud.SwitchFromApp(BlynkHarness.Token, "V16", "0");
+        await h.Clock.AdvanceAsync(TimeSpan.FromSeconds(1));
+
+        // Then the first goes out 100 ms after its change with the value it changed to; the second was judged by the quota at once
+        h.ParticleCalls.Select(c => c.Body).Should().Equal("""{"args":"1"}""");
+        var hops = h.Services.Journal.Hops.Where(x => x.Leg == Leg.L4).ToList();
+        hops.Select(x => x.Outcome).Should().Equal(HopOutcome.DroppedByQuota, HopOutcome.Delivered);
+        hops[0].At.Should().Be(changedAt + TimeSpan.FromMilliseconds(50));
+        hops[1].At.Should().Be(changedAt + TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task A_negative_dispatch_delay_is_refused_at_start()
+    {
+        var start = () => BlynkHarness.StartAsync(b => b.WithBehaviour(x => x with { WebhookDispatchDelay = TimeSpan.FromMilliseconds(-1) }));
+
+        (await start.Should().ThrowAsync<ArgumentException>()).Which.Message.Should().Contain("WebhookDispatchDelay is negative");
+    }
+
+    [Fact]
     public async Task The_current_limits_quota_allows_ten_per_minute()
     {
         // Given

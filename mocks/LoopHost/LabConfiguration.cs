@@ -143,7 +143,7 @@ public sealed record LabConfiguration
         var blynk = new BlynkCloudBuilder()
             .WithSeedIntegration(spec.BlynkToken, spec.DeviceId, spec.EffectiveWebhookAccessToken, spec.BlynkRegion)
             .WithQuota(new WebhookQuotaPolicy(spec.BlynkWebhookQuotaRequests, spec.BlynkWebhookQuotaWindow))
-            .WithBehaviour(b => b with { HttpApiWriteFiresWebhook = spec.BlynkHttpApiWriteFiresWebhook })
+            .WithBehaviour(b => b with { HttpApiWriteFiresWebhook = spec.BlynkHttpApiWriteFiresWebhook, WebhookDispatchDelay = spec.BlynkWebhookDispatchDelay })
             .Build();
         var board = new BoardOptions
         {

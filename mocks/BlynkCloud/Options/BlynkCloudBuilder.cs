@@ -139,6 +139,11 @@ public sealed partial record BlynkCloudBuilder
             }
         }
 
+        if (options.Behaviour.WebhookDispatchDelay < TimeSpan.Zero)
+        {
+            errors.Add($"Behaviour.WebhookDispatchDelay is negative ({options.Behaviour.WebhookDispatchDelay}).");
+        }
+
         foreach (var d in options.Devices)
         {
             if (!TokenPattern().IsMatch(d.Token))

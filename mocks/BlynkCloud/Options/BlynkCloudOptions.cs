@@ -209,6 +209,13 @@ public sealed record BlynkBehaviour
     /// </summary>
     public bool WebhookFiresOnUnchangedValue { get; init; }
 
+    /// <summary>
+    /// How long after the datastream change a webhook's request goes out, on the harness clock. UNCONFIRMED: no Blynk page
+    /// says how soon a webhook fires; default zero (at once). The quota is counted at the change, the request sent after
+    /// the delay — so a second change inside it is judged by the quota, not queued behind the first.
+    /// </summary>
+    public TimeSpan WebhookDispatchDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>Webhook request timeout on the harness clock (UNCONFIRMED; no retries).</summary>
     public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -86,8 +86,20 @@ internal sealed class WebhookEngine : IDisposable
             return;
         }
 
-        var sent = _services.Journal.Record(hop);
-        _services.Work.Start($"blynk webhook '{webhook.Name}' {pin}={update.NewValue}", () => DeliverAsync(webhook, message, sent));
+        var delay = _options.Behaviour.WebhookDispatchDelay;
+        if (delay <= TimeSpan.Zero)
+        {
+            var sent = _services.Journal.Record(hop);
+            _services.Work.Start($"blynk webhook '{webhook.Name}' {pin}={update.NewValue}", () => DeliverAsync(webhook, message, sent));
+            return;
+        }
+
+        // The request goes out after the dispatch delay (UNCONFIRMED, BlynkBehaviour.WebhookDispatchDelay); its hop is recorded then.
+        _services.Work.Start($"blynk webhook '{webhook.Name}' {pin}={update.NewValue} (in {delay.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms)", async () =>
+        {
+            await _services.Work.DelayAsync(delay).ConfigureAwait(false);
+            await DeliverAsync(webhook, message, _services.Journal.Record(hop)).ConfigureAwait(false);
+        });
     }
 
     /// <summary>

@@ -19,6 +19,10 @@ public sealed class BlynkWebhookSteps(LabDriver lab, ScenarioContext scenario)
     public void GivenHttpApiWriteChoice(string choice) =>
         lab.Configure(o => o with { BlynkHttpApiWriteFiresWebhook = choice == "fires" }, Capability.CloudInternals, "Choosing whether an HTTP-API write fires the V16 webhook");
 
+    [Given("Blynk's webhook request goes out {int} ms after the datastream changes")]
+    public void GivenWebhookDispatchDelay(int milliseconds) =>
+        lab.Configure(o => o with { BlynkWebhookDispatchDelay = TimeSpan.FromMilliseconds(milliseconds) }, Capability.CloudInternals, "Delaying Blynk's webhook requests");
+
     [Given("the Blynk webhook sends a Particle token that is not the account's")]
     public void GivenWebhookToken() =>
         lab.Configure(o => o with { BlynkWebhookAccessToken = LabSpec.NewParticleToken() }, Capability.CloudInternals, "Changing the Blynk webhook's token");

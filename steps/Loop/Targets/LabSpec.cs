@@ -61,6 +61,12 @@ public sealed record LabSpec
     /// </summary>
     public bool BlynkHttpApiWriteFiresWebhook { get; init; } = true;
 
+    /// <summary>
+    /// How long after a datastream change Blynk's webhook request goes out (UNCONFIRMED: not documented; default zero, the
+    /// mock's). It is the window in which a function call made elsewhere reaches the device before Blynk's call back.
+    /// </summary>
+    public TimeSpan BlynkWebhookDispatchDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>When the cloud connection comes up after power-on (null: never by itself).</summary>
     public TimeSpan? CloudConnectDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
