@@ -12,6 +12,8 @@ namespace ParticleBlynk.Emulator;
 /// (time moves only by advance/steps/set_millis and by delay/waitFor inside setup) and writes one JSON
 /// object per line: {"ev":"&lt;kind&gt;","t":&lt;millis&gt;,...}. Non-finite v15 values are written as the
 /// strings "nan", "inf", "-inf" (JSON has no such numbers). A bad command yields an "error" event, never a crash.
+/// The script is the scheduler (as in the native build it is compared with): Device OS's own scheduling per version
+/// (before 6.2, setup() only once the cloud is connected) is <see cref="EmulatedDevice"/>'s, not the runner's.
 /// </summary>
 public sealed class VirtualBoardRunner
 {
