@@ -9,6 +9,26 @@ public static partial class ContractCatalogue
 {
     private const string TypeMismatch = "400 type mismatch";
 
+    /// <summary>
+    /// The shape of a write probe: keep the pin (written back afterwards), write, and classify the answer — a type mismatch
+    /// as <see cref="TypeMismatch"/> with <paramref name="mismatchSettings"/> when given, another refusal by its status and
+    /// body — or, when it was stored, read the pin back and classify what it holds.
+    /// </summary>
+    private static async Task<Observation> WriteThenReadBackAsync(
+        ProbeContext ctx, string pin, Func<Task<ProbeResponse>> write, Func<string?, Observation> stored, IReadOnlyList<LabSetting>? mismatchSettings = null)
+    {
+        await ctx.KeepPinAsync(pin);
+        var answer = await write();
+        if (mismatchSettings is not null && IsTypeMismatch(answer))
+        {
+            return new Observation(TypeMismatch, answer.Summary) { Settings = mismatchSettings };
+        }
+
+        return answer.Status != 200
+            ? new Observation(BlynkAnswer(answer), answer.Summary)
+            : stored(await ctx.ReadPinAsync(pin));
+    }
+
     private static IEnumerable<Probe> BlynkWrites()
     {
         yield return new Probe
@@ -130,19 +150,11 @@ public static partial class ContractCatalogue
             Needs = [Need.BlynkToken],
             MaxRequests = 5,
             Changes = "writes V15=7, then V15 back as it was",
-            Run = async ctx =>
+            Run = ctx => WriteThenReadBackAsync(ctx, "V15", () => ctx.WritePinAsync("V15", "7"), stored =>
             {
-                await ctx.KeepPinAsync("V15");
-                var answer = await ctx.WritePinAsync("V15", "7");
-                if (answer.Status != 200)
-                {
-                    return new Observation(BlynkAnswer(answer), answer.Summary);
-                }
-
-                var stored = await ctx.ReadPinAsync("V15");
                 var label = Number(stored) is { } v ? v == 3.3 ? "clamped to max (3.3)" : v == 7 ? "stored as sent (7)" : I($"stored {stored}") : I($"read back '{stored}'");
                 return new Observation(label, "update?V15=7 then get: " + stored);
-            },
+            }),
         };
 
         yield return new Probe
@@ -157,19 +169,8 @@ public static partial class ContractCatalogue
             Needs = [Need.BlynkToken],
             MaxRequests = 5,
             Changes = "writes V14=-2, then V14 back as it was",
-            Run = async ctx =>
-            {
-                await ctx.KeepPinAsync("V14");
-                var answer = await ctx.WritePinAsync("V14", "-2");
-                if (answer.Status != 200)
-                {
-                    return new Observation(BlynkAnswer(answer), answer.Summary);
-                }
-
-                var stored = await ctx.ReadPinAsync("V14");
-                var label = stored == "0" ? "clamped to min (0)" : stored == "-2" ? "stored as sent (-2)" : I($"stored {stored}");
-                return new Observation(label, "update?V14=-2 then get: " + stored);
-            },
+            Run = ctx => WriteThenReadBackAsync(ctx, "V14", () => ctx.WritePinAsync("V14", "-2"), stored =>
+                new Observation(stored == "0" ? "clamped to min (0)" : stored == "-2" ? "stored as sent (-2)" : I($"stored {stored}"), "update?V14=-2 then get: " + stored)),
         };
 
         yield return new Probe
@@ -185,28 +186,17 @@ public static partial class ContractCatalogue
             Needs = [Need.BlynkToken],
             MaxRequests = 5,
             Changes = "writes V14=2147483648 (as the webhook would after 24.8 days), then V14 back as it was",
-            Run = async ctx =>
-            {
-                await ctx.KeepPinAsync("V14");
-                var answer = await ctx.BlynkAsync("batch/update", [("V14", "2147483648")]);
-                if (IsTypeMismatch(answer))
-                {
-                    return new Observation(TypeMismatch, answer.Summary) { Settings = Settings(Set("blynk.behaviour.integerOverflow", "Reject")) };
-                }
-
-                if (answer.Status != 200)
-                {
-                    return new Observation(BlynkAnswer(answer), answer.Summary);
-                }
-
-                var stored = await ctx.ReadPinAsync("V14");
-                return stored switch
+            Run = ctx => WriteThenReadBackAsync(
+                ctx,
+                "V14",
+                () => ctx.BlynkAsync("batch/update", [("V14", "2147483648")]),
+                stored => stored switch
                 {
                     "2147483647" => new Observation("clamped to 2147483647", "200, then get: 2147483647") { Settings = Settings(Set("blynk.behaviour.integerOverflow", "Clamp")) },
                     "2147483648" => new Observation("stored as sent (2147483648)", "200, then get: 2147483648"),
                     _ => new Observation(I($"stored {stored}"), "200, then get: " + stored),
-                };
-            },
+                },
+                Settings(Set("blynk.behaviour.integerOverflow", "Reject"))),
         };
 
         yield return new Probe
@@ -221,25 +211,14 @@ public static partial class ContractCatalogue
             Needs = [Need.BlynkToken],
             MaxRequests = 5,
             Changes = "writes V14=5.0, then V14 back as it was",
-            Run = async ctx =>
-            {
-                await ctx.KeepPinAsync("V14");
-                var answer = await ctx.WritePinAsync("V14", "5.0");
-                if (IsTypeMismatch(answer))
-                {
-                    return new Observation(TypeMismatch, answer.Summary) { Settings = Settings(Set("blynk.behaviour.acceptIntegralDoubleForInteger", false)) };
-                }
-
-                if (answer.Status != 200)
-                {
-                    return new Observation(BlynkAnswer(answer), answer.Summary);
-                }
-
-                var stored = await ctx.ReadPinAsync("V14");
-                return stored == "5"
+            Run = ctx => WriteThenReadBackAsync(
+                ctx,
+                "V14",
+                () => ctx.WritePinAsync("V14", "5.0"),
+                stored => stored == "5"
                     ? new Observation("stored as 5", "200, then get: 5") { Settings = Settings(Set("blynk.behaviour.acceptIntegralDoubleForInteger", true)) }
-                    : new Observation(I($"stored {stored}"), "200, then get: " + stored);
-            },
+                    : new Observation(I($"stored {stored}"), "200, then get: " + stored),
+                Settings(Set("blynk.behaviour.acceptIntegralDoubleForInteger", false))),
         };
 
         yield return new Probe
@@ -255,29 +234,17 @@ public static partial class ContractCatalogue
             MaxRequests = 5,
             Changes = "writes V6 = 1100 × 'x', then V6 back as it was",
             Note = "The limit is documented, the reaction is not (mocks/BlynkCloud/README.md).",
-            Run = async ctx =>
-            {
-                await ctx.KeepPinAsync("V6");
-                var answer = await ctx.WritePinAsync("V6", new string('x', 1100));
-                if (IsTypeMismatch(answer))
-                {
-                    return new Observation(TypeMismatch, answer.Summary) { Settings = Settings(Set("blynk.behaviour.stringOverLimit", "Reject")) };
-                }
-
-                if (answer.Status != 200)
-                {
-                    return new Observation(BlynkAnswer(answer), answer.Summary);
-                }
-
-                var stored = await ctx.ReadPinAsync("V6") ?? "";
-                var bytes = Encoding.UTF8.GetByteCount(stored);
-                return bytes switch
+            Run = ctx => WriteThenReadBackAsync(
+                ctx,
+                "V6",
+                () => ctx.WritePinAsync("V6", new string('x', 1100)),
+                stored => Encoding.UTF8.GetByteCount(stored ?? "") switch
                 {
                     1024 => new Observation("stored cut to 1024 bytes", "200, then get: 1024 bytes") { Settings = Settings(Set("blynk.behaviour.stringOverLimit", "Truncate")) },
                     1100 => new Observation("stored whole (1100 bytes)", "200, then get: 1100 bytes"),
-                    _ => new Observation(I($"stored {bytes} bytes"), I($"200, then get: {bytes} bytes")),
-                };
-            },
+                    var bytes => new Observation(I($"stored {bytes} bytes"), I($"200, then get: {bytes} bytes")),
+                },
+                Settings(Set("blynk.behaviour.stringOverLimit", "Reject"))),
         };
 
         yield return new Probe
