@@ -1,6 +1,6 @@
 Feature: Review cases: what a scenario can state
   Cases a reviewer asked for that the older phrasings could not state: the API reference's "arg" field, the webhook's
-  headers, "no publish since the call", fractional seconds, the nth Blynk webhook request, the registered functions,
+  headers, "no republish after the call", fractional seconds, the nth Blynk webhook request, the registered functions,
   other event names against the webhook's prefix filter, a NaN sensor reading, and a publish forced by a clock jump
   that says what it does.
 
@@ -23,7 +23,7 @@ Feature: Review cases: what a scenario can state
     Given the device has made its boot publish
     When blynk_led is called with "ON" through the Particle API
     And 2 seconds pass
-    Then the device has not published since the call
+    Then the device does not republish after the call
     When blynk_led is called with "off" through the Particle API
     And 2 seconds pass
     Then the device has published 1 time since the call
