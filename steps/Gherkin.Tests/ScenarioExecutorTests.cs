@@ -1,3 +1,5 @@
+using Reqnroll;
+
 namespace ParticleBlynk.Gherkin.Tests;
 
 public sealed class ScenarioExecutorTests
@@ -63,4 +65,11 @@ public sealed class ScenarioExecutorTests
         // Then
         (await run.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain("mock did not stop");
     }
+
+    [Theory]
+    [InlineData(ScenarioExecutionStatus.Skipped, "-> not run: the scenario is skipped (the reason is above)")]
+    [InlineData(ScenarioExecutionStatus.TestError, "-> skipped because of previous errors")]
+    [InlineData(ScenarioExecutionStatus.BindingError, "-> skipped because of previous errors")]
+    public void A_skipped_scenarios_steps_do_not_read_as_skipped_after_errors(ScenarioExecutionStatus scenario, string line) =>
+        TestOutputTraceListener.ToolLine(TestOutputTraceListener.SkippedAfterErrors, scenario).Should().Be(line);
 }

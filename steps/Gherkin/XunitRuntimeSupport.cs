@@ -51,12 +51,27 @@ public sealed class XunitRuntimeProvider : IUnitTestRuntimeProvider
 /// <summary>A scenario that neither passed nor failed an assertion: pending steps, undefined steps, inconclusive.</summary>
 public sealed class ScenarioNotPassedException(string message) : XunitException(message);
 
-/// <summary>Writes Reqnroll's step trace to the current test's output, synchronously so that it lands in the right test.</summary>
-public sealed class TestOutputTraceListener : ITraceListener
+/// <summary>
+/// Writes Reqnroll's step trace to the current test's output, synchronously so that it lands in the right test. The steps
+/// of a scenario skipped on purpose (the target lacks a capability, a hook said why) read "not run: the scenario is
+/// skipped", not Reqnroll's "skipped because of previous errors": there was no error.
+/// </summary>
+/// <remarks>The context manager is resolved when a line is written: it depends on the tracer, which depends on this listener.</remarks>
+public sealed class TestOutputTraceListener(Reqnroll.BoDi.IObjectContainer container) : ITraceListener
 {
+    /// <summary>Reqnroll's trace line for a step after a failure — and, misleadingly, for the steps of a skipped scenario.</summary>
+    public const string SkippedAfterErrors = "skipped because of previous errors";
+
+    public const string SkippedScenario = "not run: the scenario is skipped (the reason is above)";
+
     public void WriteTestOutput(string message) => Write(message);
 
-    public void WriteToolOutput(string message) => Write("-> " + message);
+    public void WriteToolOutput(string message) =>
+        Write(ToolLine(message, message == SkippedAfterErrors ? container.Resolve<IContextManager>().ScenarioContext?.ScenarioExecutionStatus : null));
+
+    /// <summary>The line for one of Reqnroll's tool messages, given the scenario's status.</summary>
+    public static string ToolLine(string message, ScenarioExecutionStatus? scenario) =>
+        "-> " + (message == SkippedAfterErrors && scenario == ScenarioExecutionStatus.Skipped ? SkippedScenario : message);
 
     private static void Write(string message)
     {
