@@ -101,7 +101,7 @@ public sealed class Hooks(LabDriver lab, FleetDriver fleet, DashboardDriver dash
             ? ""
             : " [" + string.Join(", ", info.Arguments.Keys.Cast<object>().Select(k => $"{k}={info.Arguments[k]}")) + "]";
         var spec = lab.Spec;
-        var board = $"{spec.Platform.Name}, {spec.Firmware.ToString().ToLowerInvariant()} sketch, Device OS {spec.DeviceOsVersion?.ToString() ?? "default"}";
+        var board = $"{(spec.Fleet is { } fleetSpec ? $"fleet of {fleetSpec.Boards} × " : "")}{spec.Platform.Name}, {spec.Firmware.ToString().ToLowerInvariant()} sketch, Device OS {spec.DeviceOsVersion?.ToString() ?? "default"}";
         var run = await AcceptanceTestRun.CurrentAsync();
         run.SignOff.Add(new CaseRecord(
             feature.FeatureInfo.Title,
