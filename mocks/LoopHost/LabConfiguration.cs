@@ -135,6 +135,11 @@ public sealed record LabConfiguration
     public static LabConfiguration ForScenario(LabSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Fleet is { } fleet)
+        {
+            return ForFleet(spec, fleet);
+        }
+
         const string account = "lab@example.com";
         var particle = new ParticleCloudBuilder()
             .WithAccount(account, spec.ParticleAccessToken)
@@ -161,6 +166,65 @@ public sealed record LabConfiguration
             PowerOn = PowerOn.Manual,
         };
         return new LabConfiguration { Particle = particle, Blynk = blynk, Devices = [board] }.Validated();
+    }
+
+    /// <summary>
+    /// A fleet's lab (<see cref="FleetSpec"/>): the scenario's account and Particle webhook, and <see cref="FleetSpec.Boards"/>
+    /// boards claimed to it. Board 1 is the scenario's own (its id, name and tokens); board n gets the id
+    /// <c>&lt;first 12 hex of board 1&gt;&lt;n in 12 hex&gt;</c>, the name <c>&lt;name&gt;_nnn</c> and a fresh random Blynk
+    /// token. Each board has its own Blynk device (named as the board) with its own V16 webhook, so Blynk's quota (per
+    /// webhook) is per board. The first <see cref="FleetSpec.MisflashedBoards"/> carry a token no Blynk device has.
+    /// </summary>
+    public static LabConfiguration ForFleet(LabSpec spec, FleetSpec fleet)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(fleet);
+        if (fleet.Boards < 1 || fleet.MisflashedBoards < 0 || fleet.MisflashedBoards > fleet.Boards || fleet.PowerOnStagger < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"A fleet has at least 1 board, at most as many misflashed boards, and no negative stagger (got {fleet}).", nameof(fleet));
+        }
+
+        const string account = "lab@example.com";
+        var particle = new ParticleCloudBuilder()
+            .WithAccount(account, spec.ParticleAccessToken)
+            .WithWebhook(spec.ParticleWebhookJson, account)
+            .Build();
+        var blynk = new BlynkCloudBuilder()
+            .WithTemplate(BlynkCloudBuilder.SeedTemplate())
+            .WithQuota(new WebhookQuotaPolicy(spec.BlynkWebhookQuotaRequests, spec.BlynkWebhookQuotaWindow))
+            .WithBehaviour(b => b with { HttpApiWriteFiresWebhook = spec.BlynkHttpApiWriteFiresWebhook });
+        var devices = new List<DeviceOptions>(fleet.Boards);
+        var webhooks = new List<WebhookOptions>(fleet.Boards);
+        var boards = ImmutableArray.CreateBuilder<BoardOptions>(fleet.Boards);
+        for (var n = 1; n <= fleet.Boards; n++)
+        {
+            var first = n == 1;
+            var id = first ? spec.DeviceId : spec.DeviceId[..12] + n.ToString("x12", System.Globalization.CultureInfo.InvariantCulture);
+            var name = first ? spec.DeviceName : spec.DeviceName + "_" + n.ToString("000", System.Globalization.CultureInfo.InvariantCulture);
+            var blynkToken = first ? spec.BlynkToken : LabSpec.NewBlynkToken();
+            var firmwareToken = fleet.IsMisflashed(n) ? LabSpec.NewBlynkToken() : first ? spec.EffectiveFirmwareToken : blynkToken;
+            devices.Add(new DeviceOptions { Id = n, Token = blynkToken, Name = name, TemplateId = BlynkCloudBuilder.SeedTemplateId, RegionHost = spec.BlynkRegion });
+            webhooks.Add(BlynkCloudBuilder.SeedWebhook(n, id, spec.EffectiveWebhookAccessToken) with { Name = $"particle blynk_led {name}" });
+            boards.Add(new BoardOptions
+            {
+                Id = id,
+                Name = name,
+                Platform = spec.Platform,
+                Sketch = spec.Firmware == FirmwareKind.Fixed ? SketchKind.Fixed : SketchKind.Seed,
+                Token = firmwareToken,
+                Owner = account,
+                DeviceOs = spec.DeviceOsVersion?.ToString(),
+                CloudConnectDelay = spec.CloudConnectDelay,
+                SerialHostAttached = spec.SerialHostAttached,
+                MillisAtBoot = spec.MillisAtBoot,
+                LoopInterval = spec.LoopInterval,
+                PowerOn = PowerOn.Manual,
+            });
+        }
+
+        var options = blynk.Build() with { Devices = [.. devices], Webhooks = [.. webhooks] };
+        BlynkCloudBuilder.Validate(options);
+        return new LabConfiguration { Particle = particle, Blynk = options, Devices = boards.MoveToImmutable() }.Validated();
     }
 
     /// <summary>The Particle options with every board claimed to its owner (so the cloud lists it before it connects).</summary>

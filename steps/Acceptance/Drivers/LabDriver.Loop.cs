@@ -42,7 +42,7 @@ public sealed partial class LabDriver
     public async Task<bool> RepublishedAfterLastCallAsync(TimeSpan within)
     {
         var before = PublishesBeforeLastCall ?? throw new InvalidOperationException("No function was called through the Particle API.");
-        return await WaitUntilAsync(() => Publishes.Count > before, within);
+        return await WaitUntilAsync(() => PublishCount > before, within);
     }
 
     public async Task<ApiAnswer> GetParticleApiAsync(string path, string? accessToken = null)
@@ -92,14 +92,44 @@ public sealed partial class LabDriver
             && HopValues.Written(h).Any(w => w.Pin == "V17" && w.Value == value));
 
     /// <summary>
+    /// <see cref="V17WriteAfter(DateTimeOffset, string)"/> for a wait: looks only at hops after sequence <paramref name="seen"/>
+    /// and moves it past the hops that are settled, so each check costs what is new, not the whole journal. A hop still
+    /// pending (completed in place later) is looked at again.
+    /// </summary>
+    public Hop? V17WriteAfter(DateTimeOffset at, string value, ref long seen)
+    {
+        Hop? found = null;
+        var settled = seen;
+        var pending = false;
+        foreach (var h in Journal.Since(seen))
+        {
+            if (found is null && h.At >= at && h.Kind == HopKind.DatastreamWrite && h.Outcome == HopOutcome.Delivered
+                && HopValues.Written(h).Any(w => w.Pin == "V17" && w.Value == value))
+            {
+                found = h;
+            }
+
+            pending |= h.Outcome == HopOutcome.Pending;
+            if (!pending)
+            {
+                settled = h.Sequence;
+            }
+        }
+
+        seen = settled;
+        return found;
+    }
+
+    /// <summary>
     /// Writes a pin from the Blynk app (the webhook fires as the app makes it), then lets time run until V17 echoes the
     /// value or <paramref name="limit"/> passes (a toggle dropped by the quota never echoes). Returns when it switched.
     /// </summary>
     public async Task<DateTimeOffset> SwitchFromAppAndAwaitEchoAsync(string pin, string value, TimeSpan limit)
     {
         var target = await StartAsync();
+        var seen = Journal.Count;
         var switchedAt = await target.Blynk.SwitchFromAppAsync(pin, value);
-        await WaitUntilAsync(() => V17WriteAfter(switchedAt, value) is not null, limit);
+        await WaitUntilAsync(() => V17WriteAfter(switchedAt, value, ref seen) is not null, limit);
         return switchedAt;
     }
 

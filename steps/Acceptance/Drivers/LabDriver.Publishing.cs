@@ -48,8 +48,9 @@ public sealed partial class LabDriver
     /// Every publish of blynk_https_get the device attempted, as journalled: delivered ones (L1, or L6 when it is the
     /// republish after a function call) and refused ones (rate-limited, not connected).
     /// </summary>
-    public IReadOnlyList<Hop> PublishHops =>
-        [.. Journal.Hops.Where(h => h.Kind is HopKind.Publish or HopKind.PublishRefused or HopKind.Echo && h.EventName == PublishEvent)];
+    public IReadOnlyList<Hop> PublishHops => [.. Journal.Hops.Where(IsPublishHop)];
+
+    private static bool IsPublishHop(Hop h) => h.Kind is HopKind.Publish or HopKind.PublishRefused or HopKind.Echo && h.EventName == PublishEvent;
 
     /// <summary>The Particle webhook's requests to Blynk (cloud-internals: their URL and query).</summary>
     public IReadOnlyList<Hop> WebhookRequests => InternalHops(HopKind.WebhookRequest, "The Particle webhook's requests");
@@ -132,7 +133,7 @@ public sealed partial class LabDriver
     {
         await StartAsync();
         var control = DeviceControl("Setting millis() and v15");
-        var before = PublishHops.Count;
+        var seen = Journal.Count;
         if (millis is { } m)
         {
             await control.SetMillisAsync(m);
@@ -144,7 +145,8 @@ public sealed partial class LabDriver
         }
 
         await CallBlynkLedAsync("off");
-        if (!await WaitUntilAsync(() => PublishHops.Count > before, TimeSpan.FromSeconds(5)))
+        // Only the hops recorded since the call are looked at: a check costs what is new, not the whole journal.
+        if (!await WaitUntilAsync(() => Journal.Since(seen).Any(IsPublishHop), TimeSpan.FromSeconds(5)))
         {
             throw new TimeoutException($"The device did not publish after blynk_led(\"off\").{Environment.NewLine}{JournalText()}");
         }

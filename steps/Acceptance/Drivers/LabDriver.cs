@@ -202,7 +202,8 @@ public sealed partial class LabDriver(ScenarioContext scenario) : IAsyncDisposab
     public IReadOnlyList<CloudEvent> Publishes =>
         [.. Target.Particle.Events.Where(e => e.Name == PublishEvent && e.CoreId == Target.Lab.DeviceId)];
 
-    private int PublishCount => Target.Particle.Events.Count(e => e.Name == PublishEvent && e.CoreId == Target.Lab.DeviceId);
+    /// <summary>The device's publishes so far: a running count where the target keeps one (waits read it on every change).</summary>
+    private int PublishCount => Target.Particle.EventCount(PublishEvent, Target.Lab.DeviceId);
 
     /// <summary>The raw JSON text of a field of one publish (e.g. "3.141590" for v15; <c>^1</c> is the last one).</summary>
     public string PayloadField(Index publish, string field)

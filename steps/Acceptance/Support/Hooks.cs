@@ -12,7 +12,7 @@ namespace ParticleBlynk.Acceptance.Support;
 /// into the report, the browser closes, then the lab stops.
 /// </summary>
 [Binding]
-public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioContext scenario, FeatureContext feature, IReqnrollOutputHelper output)
+public sealed class Hooks(LabDriver lab, FleetDriver fleet, DashboardDriver dashboard, ScenarioContext scenario, FeatureContext feature, IReqnrollOutputHelper output)
 {
     [BeforeScenario(Order = 0)]
     public async Task SkipWhatTheTargetCannotDo()
@@ -41,7 +41,7 @@ public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioCont
     }
 
     [AfterScenario(Order = 0)]
-    public void AttachEvidence()
+    public async Task AttachEvidence()
     {
         if (!lab.Started)
         {
@@ -50,6 +50,20 @@ public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioCont
 
         var target = lab.Target;
         var title = scenario.ScenarioInfo.Title;
+        if (await fleet.EvidenceAsync() is { } evidence)
+        {
+            // A fleet: one table row per board, and board 1's hops as the diagram and text (not hundreds of lifelines).
+            output.AttachText("fleet.md", evidence.Table);
+            output.AttachText("journal.svg", SequenceDiagram.RenderSvg(evidence.FirstBoard, title + " (board 1)", target.Secrets));
+            output.AttachText("journal.txt", target.Journal.Render(target.Secrets, evidence.FirstBoard));
+            if (scenario.TestError is not null)
+            {
+                output.WriteLine(evidence.Table);
+            }
+
+            return;
+        }
+
         output.AttachText("journal.svg", SequenceDiagram.RenderSvg(target.Journal.Hops, title, target.Secrets));
         output.AttachText("journal.txt", target.Journal.Render(target.Secrets));
         output.AttachText("serial.txt", target.Secrets.Redact(string.Join(Environment.NewLine, target.Device.SerialLines.Select(l => $"{l.At:HH:mm:ss.fff} {CleanText.Line(l.Text)}"))));
@@ -87,7 +101,7 @@ public sealed class Hooks(LabDriver lab, DashboardDriver dashboard, ScenarioCont
             ? ""
             : " [" + string.Join(", ", info.Arguments.Keys.Cast<object>().Select(k => $"{k}={info.Arguments[k]}")) + "]";
         var spec = lab.Spec;
-        var board = $"{spec.Platform.Name}, {spec.Firmware.ToString().ToLowerInvariant()} sketch, Device OS {spec.DeviceOsVersion?.ToString() ?? "default"}";
+        var board = $"{(spec.Fleet is { } fleetSpec ? $"fleet of {fleetSpec.Boards} × " : "")}{spec.Platform.Name}, {spec.Firmware.ToString().ToLowerInvariant()} sketch, Device OS {spec.DeviceOsVersion?.ToString() ?? "default"}";
         var run = await AcceptanceTestRun.CurrentAsync();
         run.SignOff.Add(new CaseRecord(
             feature.FeatureInfo.Title,

@@ -29,6 +29,12 @@ public enum Capability
     /// it go away (a pulled cable, a hub port switched off).
     /// </summary>
     SerialPort,
+
+    /// <summary>
+    /// A fleet: hundreds of boards in one lab on one clock, each with its own Blynk device and webhook, the clouds' per-board
+    /// outcomes in the journal.
+    /// </summary>
+    Fleet,
 }
 
 /// <summary>The tags that declare capabilities.</summary>
@@ -51,6 +57,7 @@ public static class Capabilities
         Capability.CloudInternals => "cloud-internals",
         Capability.Browser => "browser",
         Capability.SerialPort => "serial-port",
+        Capability.Fleet => "fleet",
         _ => throw new ArgumentOutOfRangeException(nameof(capability), capability, null),
     };
 

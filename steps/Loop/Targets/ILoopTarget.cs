@@ -32,6 +32,30 @@ public interface ILoopTarget : IAsyncDisposable
 
     /// <summary>Faults in the clouds (<see cref="Capability.FaultInjection"/>); null when the target lacks it.</summary>
     IFaultInjector? Faults { get; }
+
+    /// <summary>The lab's boards when it runs a fleet (<see cref="Capability.Fleet"/>, <see cref="LabSpec.Fleet"/>); null otherwise.</summary>
+    IFleetSide? Fleet => null;
+}
+
+/// <summary>One board of a fleet: its number (1-based), Particle id and name, and the token of its own Blynk device.</summary>
+public sealed record FleetBoard(int Number, string DeviceId, string Name, string BlynkToken, bool Misflashed);
+
+/// <summary>A fleet's boards (<see cref="Capability.Fleet"/>), each with its own Blynk device; all share the lab's clock and journal.</summary>
+public interface IFleetSide
+{
+    IReadOnlyList<FleetBoard> Boards { get; }
+
+    /// <summary>Powers every board on, board n <see cref="FleetSpec.PowerOnStagger"/> × (n - 1) after board 1 (time passes meanwhile).</summary>
+    Task PowerOnAllAsync();
+
+    /// <summary>A datastream of the board's own Blynk device, as the console shows it.</summary>
+    Task<DatastreamReading> ReadAsync(FleetBoard board, string pin);
+
+    /// <summary>The board's D7 LED (<see cref="Capability.LedReadback"/>).</summary>
+    Task<bool?> UserLedOnAsync(FleetBoard board);
+
+    /// <summary>Writes a pin of the board's Blynk device as the app's switch does (fires that device's webhook).</summary>
+    Task<DateTimeOffset> SwitchFromAppAsync(FleetBoard board, string pin, string value);
 }
 
 /// <summary>The board under test, as a scenario sees it.</summary>
@@ -74,6 +98,9 @@ public interface IParticleSide
 
     /// <summary>Every event of the account so far (the device's and hook-sent / hook-response / hook-error), oldest first.</summary>
     IReadOnlyList<CloudEvent> Events { get; }
+
+    /// <summary>How many events named <paramref name="name"/> <paramref name="coreId"/> published so far (a target may keep a running count: waits read it).</summary>
+    int EventCount(string name, string coreId) => Events.Count(e => e.Name == name && e.CoreId == coreId);
 
     /// <summary>Calls a cloud function through the REST API, as the Particle console or curl does.</summary>
     /// <param name="parameter">The form field that carries the argument: "args" (the Blynk webhook's) or "arg" (the API reference's).</param>

@@ -79,6 +79,9 @@ public sealed record LabSpec
     /// <summary>Virtual time one loop() takes.</summary>
     public TimeSpan LoopInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>A fleet (<see cref="Capability.Fleet"/>): this board is the fleet's first, the others are generated. Null: one board.</summary>
+    public FleetSpec? Fleet { get; init; }
+
     /// <summary>The token the firmware actually carries.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public string EffectiveFirmwareToken => FirmwareToken ?? BlynkToken;
@@ -131,4 +134,27 @@ public sealed record LabSpec
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
+}
+
+/// <summary>
+/// A fleet of boards in one lab (<see cref="Capability.Fleet"/>): <see cref="Boards"/> boards of the lab's platform and
+/// firmware, each claimed to the lab's account, each with its own Blynk device, token and V16 webhook. The lab's own board
+/// (<see cref="LabSpec.DeviceId"/>, its tokens) is board 1; the others get distinct ids, names and fresh random tokens.
+/// </summary>
+public sealed record FleetSpec
+{
+    /// <summary>How many boards, the lab's own included (at least 1).</summary>
+    public required int Boards { get; init; }
+
+    /// <summary>
+    /// How many boards (the first ones: 1…n) are flashed with a token no Blynk device has: Blynk answers their
+    /// batch/update with 400 "Invalid token." (boards flashed with last year's tokens).
+    /// </summary>
+    public int MisflashedBoards { get; init; }
+
+    /// <summary>Board n gets power (n - 1) × this after board 1 (time passes while the fleet powers on): zero is a burst at one instant.</summary>
+    public TimeSpan PowerOnStagger { get; init; }
+
+    /// <summary>Whether board <paramref name="board"/> (1-based) carries a token Blynk does not know.</summary>
+    public bool IsMisflashed(int board) => board <= MisflashedBoards;
 }

@@ -34,6 +34,7 @@ public sealed class ContainerTargets : ILoopTargetPlugin
             Lacks = new Dictionary<Capability, string>
             {
                 [Capability.SerialPort] = "the boards in the lab container print to an in-process serial: there is no port to pull (scripts/hardware-selftest.sh runs these scenarios on a board behind a tty)",
+                [Capability.Fleet] = "target 'containers' starts the lab image with one board per scenario and its control API steers that board: fleets run on the emulator target",
             },
             Unavailable = () => DockerAvailability.Reason(environment) ?? _failed,
             StartAsync = async (spec, cancellationToken) => await RemoteLabTarget.StartAsync(target!, spec, await LabAsync(cancellationToken), cancellationToken),

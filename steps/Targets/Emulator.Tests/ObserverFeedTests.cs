@@ -47,7 +47,7 @@ public sealed class ObserverFeedTests
     {
         Plugin.Targets.Select(t => t.Name).Should().Equal("emulator", "emulator-observers");
         Plugin.Targets[0].Lacks.Keys.Should().Equal(Capability.SerialPort); // the board's serial is in-process on both
-        Plugin.Targets[1].Lacks.Keys.Should().BeEquivalentTo([Capability.CloudInternals, Capability.SerialPort]);
+        Plugin.Targets[1].Lacks.Keys.Should().BeEquivalentTo([Capability.CloudInternals, Capability.SerialPort, Capability.Fleet]);
     }
 
     private static async Task<IReadOnlyList<Hop>> RunAsync(string target, LabSpec spec, string flow)

@@ -23,6 +23,7 @@ internal sealed class EmulatorTarget : ILoopTarget
     private readonly HttpClient _http;
     private readonly ParticleEventStream? _stream;
     private readonly PublicObservers? _observers;
+    private readonly EventCounter _counter = new();
 
     private EmulatorTarget(TargetDescriptor descriptor, LabSpec spec, LoopHost.LoopHost host, JournalFeed feed, ParticleEventStream? stream, PublicObservers? observers, Journal journal)
     {
@@ -42,6 +43,16 @@ internal sealed class EmulatorTarget : ILoopTarget
         Blynk = new BlynkSide(this, feed);
         DeviceControl = new EmulatorControl(_board.Device);
         Faults = new MockFaults(host, journal);
+        Fleet = spec.Fleet is { } fleet && feed == JournalFeed.InProcess ? new FleetSide(host, fleet) : null;
+
+        // A running count of the cloud's events per (name, device): a wait for "N publishes" reads it in O(1). Nothing runs
+        // before the first step moves the clock, so the events already there (none) are counted before the subscription.
+        foreach (var evt in host.Particle.Events)
+        {
+            _counter.Add(evt);
+        }
+
+        host.Particle.Bus.Published += _counter.Add;
     }
 
     public TargetDescriptor Descriptor { get; }
@@ -63,6 +74,8 @@ internal sealed class EmulatorTarget : ILoopTarget
     public IDeviceControl? DeviceControl { get; }
 
     public IFaultInjector? Faults { get; }
+
+    public IFleetSide? Fleet { get; }
 
     private HarnessClock Clock => _host.Clock!;
 
@@ -97,6 +110,7 @@ internal sealed class EmulatorTarget : ILoopTarget
 
     public async ValueTask DisposeAsync()
     {
+        _host.Particle.Bus.Published -= _counter.Add;
         if (_observers is not null)
         {
             await _observers.DisposeAsync();
@@ -157,6 +171,10 @@ internal sealed class EmulatorTarget : ILoopTarget
         public IReadOnlyList<CloudEvent> Events => feed == JournalFeed.InProcess
             ? [.. target._host.Particle.Events.Select(e => new CloudEvent(e.Name, e.Data, e.PublishedAt, e.CoreId))]
             : target._stream!.Events;
+
+        public int EventCount(string name, string coreId) => feed == JournalFeed.InProcess
+            ? target._counter.Count(name, coreId)
+            : target._stream!.Events.Count(e => e.Name == name && e.CoreId == coreId);
 
         public Task<IEventStreamReader> OpenEventStreamAsync() => EventStreamReader.OpenAsync(target._host.Particle.Url, target.Lab.ParticleAccessToken);
 
@@ -238,6 +256,82 @@ internal sealed class EmulatorTarget : ILoopTarget
         {
             host.Faults.Clear(kind);
             return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Events per (name, device) as the cloud publishes them.</summary>
+    private sealed class EventCounter
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<(string Name, string CoreId), int> _counts = [];
+
+        public void Add(ParticleBlynk.ParticleCloud.ParticleEvent evt)
+        {
+            lock (_gate)
+            {
+                _counts[(evt.Name, evt.CoreId)] = _counts.GetValueOrDefault((evt.Name, evt.CoreId)) + 1;
+            }
+        }
+
+        public int Count(string name, string coreId)
+        {
+            lock (_gate)
+            {
+                return _counts.GetValueOrDefault((name, coreId));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fleet's boards in the loop host; each board's Blynk device is the one named as the board
+    /// (<see cref="LabConfiguration.ForFleet"/>). Reads and switches go straight to the in-process mock, as the one board's do.
+    /// </summary>
+    private sealed class FleetSide : IFleetSide
+    {
+        private readonly LoopHost.LoopHost _host;
+        private readonly FleetSpec _fleet;
+        private readonly Dictionary<string, LabBoard> _byId;
+
+        public FleetSide(LoopHost.LoopHost host, FleetSpec fleet)
+        {
+            _host = host;
+            _fleet = fleet;
+            _byId = host.Boards.ToDictionary(b => b.Id, StringComparer.Ordinal);
+            var tokens = host.Configuration.Blynk.Devices.ToDictionary(d => d.Name, d => d.Token, StringComparer.Ordinal);
+            Boards = [.. host.Boards.Select((b, i) => new FleetBoard(i + 1, b.Id, b.Options.Name, tokens[b.Options.Name], fleet.IsMisflashed(i + 1)))];
+        }
+
+        public IReadOnlyList<FleetBoard> Boards { get; }
+
+        public async Task PowerOnAllAsync()
+        {
+            for (var i = 0; i < _host.Boards.Count; i++)
+            {
+                if (i > 0 && _fleet.PowerOnStagger > TimeSpan.Zero)
+                {
+                    await _host.Clock!.AdvanceAsync(_fleet.PowerOnStagger);
+                }
+
+                await _host.Boards[i].Device.PowerOnAsync();
+            }
+
+            await _host.Clock!.SettleAsync();
+        }
+
+        public Task<DatastreamReading> ReadAsync(FleetBoard board, string pin)
+        {
+            var stream = _host.Blynk.Datastream(board.BlynkToken, pin);
+            return Task.FromResult(new DatastreamReading(pin, stream?.Value, stream?.UpdatedAt));
+        }
+
+        public Task<bool?> UserLedOnAsync(FleetBoard board) => Task.FromResult(_byId[board.DeviceId].Device.UserLedOn);
+
+        public async Task<DateTimeOffset> SwitchFromAppAsync(FleetBoard board, string pin, string value)
+        {
+            var at = _host.Clock!.Now;
+            _host.Blynk.SwitchFromApp(board.BlynkToken, pin, value);
+            await _host.Clock.SettleAsync();
+            return at;
         }
     }
 

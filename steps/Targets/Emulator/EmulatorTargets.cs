@@ -38,6 +38,7 @@ public sealed class EmulatorTargets : ILoopTargetPlugin
             Lacks = new Dictionary<Capability, string>
             {
                 [Capability.CloudInternals] = "target 'emulator-observers' sees only public interfaces: the clouds' own requests and answers are not in its journal",
+                [Capability.Fleet] = "target 'emulator-observers' follows one board's public interfaces (its serial, its Blynk device): a fleet's per-board outcomes are inside the clouds",
                 [Capability.SerialPort] = InProcessSerial,
             },
             StartAsync = (spec, _) => EmulatorTarget.StartAsync(spec, observers!, JournalFeed.PublicInterfaces),

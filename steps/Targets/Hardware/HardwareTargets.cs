@@ -40,6 +40,7 @@ public sealed class HardwareTargets : ILoopTargetPlugin
                 [Capability.LedReadback] = "target 'hardware' cannot see the board's D7 LED (its state shows in V17)",
                 [Capability.CloudInternals] = PublicOnly,
                 [Capability.Browser] = "target 'hardware' has no dashboard to open: the Blynk console is the real one",
+                [Capability.Fleet] = "target 'hardware' drives the one board on the bench: a fleet of hundreds runs on the emulator target",
                 [Capability.SerialPort] = $"no way to take the board's USB port away: set {HardwareSettings.Prefix}UNPLUG_COMMAND (e.g. uhubctl), which gets $E2E_UNPLUG_SECONDS",
             }.Where(lack => lack.Key != Capability.SerialPort || _settings?.UnplugCommand is null).ToDictionary(),
             Unavailable = () => _missing,
