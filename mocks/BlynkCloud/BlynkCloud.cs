@@ -101,9 +101,9 @@ public sealed partial class BlynkCloud : IAsyncDisposable
 
     public DatastreamSnapshot? Datastream(string deviceIdOrToken, string pin) => _model.Datastream(deviceIdOrToken, pin);
 
-    public string? Value(string deviceIdOrToken, string pin) => _model.Datastream(deviceIdOrToken, pin)?.Value;
+    public string? Value(string deviceIdOrToken, string pin) => _model.Current(deviceIdOrToken, pin)?.Value;
 
-    public DateTimeOffset? UpdatedAt(string deviceIdOrToken, string pin) => _model.Datastream(deviceIdOrToken, pin)?.UpdatedAt;
+    public DateTimeOffset? UpdatedAt(string deviceIdOrToken, string pin) => _model.Current(deviceIdOrToken, pin)?.UpdatedAt;
 
     public IReadOnlyList<HistoryPoint> History(string deviceIdOrToken, string pin) => _model.Datastream(deviceIdOrToken, pin)?.History ?? [];
 
@@ -136,7 +136,7 @@ public sealed partial class BlynkCloud : IAsyncDisposable
     }
 
     private IReadOnlyDictionary<int, string?> CurrentValues(int deviceId) =>
-        _model.Datastreams(deviceId.ToString(CultureInfo.InvariantCulture)).ToDictionary(d => int.Parse(d.Pin[1..], CultureInfo.InvariantCulture), d => d.Value);
+        _model.CurrentValues(deviceId.ToString(CultureInfo.InvariantCulture));
 
     private void Start(int port)
     {

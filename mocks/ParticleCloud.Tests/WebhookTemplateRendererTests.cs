@@ -110,4 +110,61 @@ public sealed class WebhookTemplateRendererTests
         // Then
         result.Should().Be("true|false|true,false|TnotF");
     }
+
+    /// <summary>
+    /// Plain-variable templates are rendered without Stubble (compiled once); whatever the template, the text must be
+    /// Stubble's own — rendered here by Stubble alone.
+    /// </summary>
+    [Theory]
+    [InlineData("{{t}}")]
+    [InlineData("{{{t}}}")]
+    [InlineData("{{& t}}")]
+    [InlineData("{{ t }}|{{{ t }}}|{{&t}}")]
+    [InlineData("token={{t}}&v={{v14}}&f={{v15}}&b={{ok}}&n={{nothing}}")]
+    [InlineData("{{html}} {{{html}}} {{&html}}")]
+    [InlineData("{{a}} {{a.aa}} {{a.ab}} {{c}} {{c.0}} {{c.1.cb}} {{c.2}} {{c.x}} {{c.Count}}")]
+    [InlineData("{{Count}} {{Keys}} {{Values}} {{Comparer}} {{ToString}}")]
+    [InlineData("{{PARTICLE_EVENT_NAME}}/{{PARTICLE_DEVICE_ID}}/{{{PARTICLE_PUBLISHED_AT}}}/{{PARTICLE_EVENT_VALUE}}")]
+    [InlineData("{{{PARTICLE_EVENT_JSON}}} {{PARTICLE_EVENT_JSON}} {{PARTICLE_EVENT_BASE64}} {{PRODUCT_ID}} {{SPARK_CORE_ID}}")]
+    [InlineData("{{t.length}} {{b.x}} {{.}} {{a.}} {{..}}")]
+    [InlineData("{{#ok}}yes{{/ok}}{{^ok}}no{{/ok}} {{! comment }}x{{=<% %>=}}<%t%>")]
+    [InlineData("unclosed {{t")]
+    [InlineData("{{{t}}")]
+    [InlineData("{{t}}}")]
+    [InlineData("{{}} {{ }}")]
+    [InlineData("{{zero}} {{neg}} {{big}} {{small}} {{exp}}")]
+    public void Compiled_templates_render_as_Stubble_does(string template)
+    {
+        foreach (var escaping in new[] { HtmlEscaping.ParticleDocs, HtmlEscaping.MustacheJs })
+        {
+            foreach (var numbers in new[] { JsonNumberRendering.JavaScript, JsonNumberRendering.Verbatim })
+            {
+                // Given
+                var renderer = new WebhookTemplateRenderer(numbers, escaping);
+                var data = """
+                    {"t":"ab/c=d`e","v14":12345,"v15":1.650000,"ok":true,"nothing":null,"html":"<a href='x'>&\"</a>",
+                     "a":{"aa":"testing","ab":1234},"c":[{"ca":"first","cb":123},{"ca":"second","cb":456}],"b":"xxx",
+                     "Count":"mine","Keys":"k","zero":0,"neg":-0.5,"big":1e21,"small":1e-7,"exp":2.50e3}
+                    """;
+                var view = renderer.CreateView(new ParticleEvent("evt", data, DateTimeOffset.UnixEpoch, "e00fce68d3b2a1c4f5e6a7b8", 60, "1", "x"), 123);
+
+                // When
+                string Render(Func<string, IReadOnlyDictionary<string, object?>, string> render)
+                {
+                    try
+                    {
+                        return render(template, view);
+                    }
+                    catch (Exception ex)
+                    {
+                        return "threw " + ex.GetType().Name;
+                    }
+                }
+
+                // Then
+                Render(renderer.Render).Should().Be(Render(renderer.RenderWithStubble), $"{template} ({escaping}, {numbers})");
+                Render(renderer.Render).Should().Be(Render(renderer.RenderWithStubble), "a second render (from the cache) too");
+            }
+        }
+    }
 }

@@ -202,7 +202,8 @@ public sealed class FrontDoor
     /// <summary>The request body as read by whoever reads it, counted, its first bytes kept for the log.</summary>
     private sealed class BodyCapture(Stream inner, int prefixBytes) : Stream
     {
-        private readonly byte[] _prefix = new byte[Math.Min(prefixBytes, 64 * 1024)];
+        private readonly int _prefixBytes = Math.Min(prefixBytes, 64 * 1024);
+        private byte[]? _prefix; // allocated on the first byte read: most requests (GETs) have no body
         private int _kept;
 
         public long BytesRead { get; private set; }
@@ -228,7 +229,7 @@ public sealed class FrontDoor
                 return "";
             }
 
-            var text = Encoding.UTF8.GetString(_prefix, 0, _kept);
+            var text = _prefix is null ? "" : Encoding.UTF8.GetString(_prefix, 0, _kept);
             return BytesRead > _kept ? text + Invariant($"…({BytesRead} bytes)") : text;
         }
 
@@ -267,9 +268,10 @@ public sealed class FrontDoor
 
         private int Note(ReadOnlySpan<byte> read)
         {
-            var keep = Math.Min(read.Length, _prefix.Length - _kept);
+            var keep = Math.Min(read.Length, _prefixBytes - _kept);
             if (keep > 0)
             {
+                _prefix ??= new byte[_prefixBytes];
                 read[..keep].CopyTo(_prefix.AsSpan(_kept));
                 _kept += keep;
             }

@@ -128,15 +128,43 @@ public sealed class OutboundDelivery : IDisposable
 
     private static async Task<string> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
-        var buffer = new char[MaxBodyChars + 1];
-        var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await reader.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+        // Most answers are short ("", {"error":…}): the buffer is pooled and sized to the announced length when there is one,
+        // so a delivery does not allocate the 16 K characters of the limit each time.
+        if (content.Headers.ContentLength == 0)
         {
-            read += n;
+            return "";
         }
 
-        return read > MaxBodyChars ? new string(buffer, 0, MaxBodyChars) : new string(buffer, 0, read);
+        using var reader = new StreamReader(await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), bufferSize: 1024);
+        var size = content.Headers.ContentLength is { } length and < MaxBodyChars ? (int)length + 1 : MaxBodyChars + 1;
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(size);
+        try
+        {
+            var read = 0;
+            int n;
+            while (read < MaxBodyChars + 1)
+            {
+                if (read == buffer.Length)
+                {
+                    var larger = System.Buffers.ArrayPool<char>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBodyChars + 1));
+                    buffer.AsSpan(0, read).CopyTo(larger);
+                    System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                if ((n = await reader.ReadAsync(buffer.AsMemory(read, Math.Min(buffer.Length, MaxBodyChars + 1) - read), cancellationToken).ConfigureAwait(false)) == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            return new string(buffer, 0, Math.Min(read, MaxBodyChars));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
+        }
     }
 }

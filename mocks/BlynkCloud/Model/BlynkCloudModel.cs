@@ -60,6 +60,26 @@ internal sealed class BlynkCloudModel
         }
     }
 
+    /// <summary>A datastream's value and when it was written, without copying its history (what a poll or an assertion reads).</summary>
+    public (string? Value, DateTimeOffset? UpdatedAt)? Current(string idOrToken, string pin)
+    {
+        var device = FindOrThrow(idOrToken);
+        lock (_gate)
+        {
+            return BlynkPins.TryParse(pin, out var n) && device.Pins.TryGetValue(n, out var ds) ? (ds.Value, ds.UpdatedAt) : null;
+        }
+    }
+
+    /// <summary>Every datastream's current value by pin number, without copying histories (the webhook placeholders read these).</summary>
+    public IReadOnlyDictionary<int, string?> CurrentValues(string idOrToken)
+    {
+        var device = FindOrThrow(idOrToken);
+        lock (_gate)
+        {
+            return device.Pins.ToDictionary(p => p.Value.Options.PinNumber, p => p.Value.Value);
+        }
+    }
+
     public IReadOnlyList<DatastreamSnapshot> Datastreams(string idOrToken)
     {
         var device = FindOrThrow(idOrToken);

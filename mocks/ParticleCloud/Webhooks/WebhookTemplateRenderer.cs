@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -14,16 +15,22 @@ namespace ParticleBlynk.ParticleCloud.Webhooks;
 /// </summary>
 public sealed class WebhookTemplateRenderer
 {
+    /// <summary>Compiled templates kept per renderer (the webhooks' templates; a bound against a caller rendering ever new ones).</summary>
+    public const int MaxCompiledTemplates = 1024;
+
     private readonly StubbleVisitorRenderer _stubble;
     private readonly JsonNumberRendering _numbers;
+    private readonly Func<string, string> _escape;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CompiledTemplate?> _compiled = new(StringComparer.Ordinal);
 
     public WebhookTemplateRenderer(JsonNumberRendering numbers = JsonNumberRendering.JavaScript, HtmlEscaping escaping = HtmlEscaping.ParticleDocs)
     {
         _numbers = numbers;
+        _escape = escaping == HtmlEscaping.MustacheJs ? EscapeMustacheJs : EscapeParticleDocs;
         _stubble = new StubbleBuilder()
             .Configure(settings =>
             {
-                settings.SetEncodingFunction(escaping == HtmlEscaping.MustacheJs ? EscapeMustacheJs : EscapeParticleDocs);
+                settings.SetEncodingFunction(_escape);
                 settings.AddTruthyCheck<JsNumber>(n => n.Value != 0 && !double.IsNaN(n.Value));
                 settings.AddTruthyCheck<string>(s => s.Length > 0);
                 settings.AddTruthyCheck<JsBoolean>(b => b.Value);
@@ -33,11 +40,49 @@ public sealed class WebhookTemplateRenderer
             .Build();
     }
 
-    /// <summary>Renders <paramref name="template"/> against <paramref name="view"/> (from <see cref="CreateView"/>).</summary>
-    public string Render(string template, IReadOnlyDictionary<string, object?> view) =>
-        template.Contains("{{", StringComparison.Ordinal)
-            ? _stubble.Render(template, view, new RenderSettings { SkipRecursiveLookup = false, ThrowOnDataMiss = false, CultureInfo = CultureInfo.InvariantCulture })
-            : template;
+    /// <summary>
+    /// Renders <paramref name="template"/> against <paramref name="view"/> (from <see cref="CreateView"/>). A template made
+    /// only of text and plain variables ({{a}}, {{{a}}}, {{&amp;a}}, dotted paths) is compiled once and rendered without
+    /// Stubble when every variable it names is present and not null in a <see cref="JsObject"/> view (what Stubble would
+    /// print then); anything else — sections, comments, partials, delimiters, a missing or null value, a name that is
+    /// also a .NET member of the container — is Stubble's, as before.
+    /// </summary>
+    public string Render(string template, IReadOnlyDictionary<string, object?> view)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        if (!template.Contains("{{", StringComparison.Ordinal))
+        {
+            return template;
+        }
+
+        if (view is JsObject js && Compiled(template) is { } compiled && compiled.TryRender(js, _escape) is { } fast)
+        {
+            return fast;
+        }
+
+        return RenderWithStubble(template, view);
+    }
+
+    /// <summary>Renders with Stubble alone, never the compiled path: the reference <see cref="Render"/> must agree with.</summary>
+    public string RenderWithStubble(string template, IReadOnlyDictionary<string, object?> view) =>
+        _stubble.Render(template, view, new RenderSettings { SkipRecursiveLookup = false, ThrowOnDataMiss = false, CultureInfo = CultureInfo.InvariantCulture });
+
+    /// <summary>The template compiled (null: not a plain-variable template), cached per renderer (templates come from webhook definitions).</summary>
+    private CompiledTemplate? Compiled(string template)
+    {
+        if (_compiled.TryGetValue(template, out var known))
+        {
+            return known;
+        }
+
+        var compiled = CompiledTemplate.TryCompile(template);
+        if (_compiled.Count < MaxCompiledTemplates)
+        {
+            _compiled.TryAdd(template, compiled);
+        }
+
+        return compiled;
+    }
 
     /// <summary>
     /// The variables of one event: the event data's top-level keys when the data is a valid JSON object (otherwise none:
@@ -106,8 +151,17 @@ public sealed class WebhookTemplateRenderer
 
     private static string EscapeMustacheJs(string text) => Escape(text, mustacheJs: true);
 
+    private static readonly System.Buffers.SearchValues<char> ParticleDocsSpecials = System.Buffers.SearchValues.Create("&<>\"'");
+
+    private static readonly System.Buffers.SearchValues<char> MustacheJsSpecials = System.Buffers.SearchValues.Create("&<>\"'/`=");
+
     private static string Escape(string text, bool mustacheJs)
     {
+        if (text.AsSpan().IndexOfAny(mustacheJs ? MustacheJsSpecials : ParticleDocsSpecials) < 0)
+        {
+            return text; // nothing to escape (most values: numbers, tokens, timestamps)
+        }
+
         var result = new StringBuilder(text.Length);
         foreach (var c in text)
         {
@@ -227,4 +281,151 @@ public sealed record JsNumber(double Value, string Raw, JsonNumberRendering Rend
 
         return sign + body;
     }
+}
+
+/// <summary>
+/// A template of text and plain variables only, split once: rendering it is string concatenation. <see cref="TryRender"/>
+/// gives up (null: render with Stubble) whenever Stubble's own lookup could answer differently.
+/// </summary>
+internal sealed class CompiledTemplate
+{
+    private const string Sigils = "#^/!>=<$&{}";
+
+    /// <summary>Public member names of a view object (Stubble's reflection getter could answer for them).</summary>
+    private static readonly System.Collections.Frozen.FrozenSet<string> JsObjectMembers =
+        typeof(JsObject).GetMembers(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.FlattenHierarchy)
+            .Select(m => m.Name).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    private readonly Part[] _parts;
+
+    private CompiledTemplate(Part[] parts) => _parts = parts;
+
+    /// <summary>The template split into text and variables, or null when it holds anything else (or is malformed).</summary>
+    public static CompiledTemplate? TryCompile(string template)
+    {
+        var parts = new List<Part>();
+        var i = 0;
+        while (i < template.Length)
+        {
+            var open = template.IndexOf("{{", i, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                parts.Add(new Part(template[i..], null, false));
+                break;
+            }
+
+            if (open > i)
+            {
+                parts.Add(new Part(template[i..open], null, false));
+            }
+
+            string content;
+            bool escape;
+            if (string.CompareOrdinal(template, open, "{{{", 0, 3) == 0)
+            {
+                var close = template.IndexOf("}}}", open + 3, StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    return null;
+                }
+
+                content = template[(open + 3)..close];
+                escape = false;
+                i = close + 3;
+            }
+            else
+            {
+                var close = template.IndexOf("}}", open + 2, StringComparison.Ordinal);
+                if (close < 0)
+                {
+                    return null;
+                }
+
+                content = template[(open + 2)..close].Trim();
+                escape = !content.StartsWith('&');
+                if (!escape)
+                {
+                    content = content[1..];
+                }
+
+                i = close + 2;
+            }
+
+            var name = content.Trim();
+            if (name.Length == 0 || Sigils.Contains(name[0], StringComparison.Ordinal) || name.Any(c => char.IsWhiteSpace(c) || c is '{' or '}')
+                || name.StartsWith('.') || name.EndsWith('.') || name.Contains("..", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            parts.Add(new Part(name, name.Split('.'), escape));
+        }
+
+        return new CompiledTemplate([.. parts]);
+    }
+
+    /// <summary>The rendered text, or null when a variable is missing, null, or not a plain JSON value of the view.</summary>
+    public string? TryRender(JsObject view, Func<string, string> escape)
+    {
+        if (_parts.Length == 1)
+        {
+            return Text(_parts[0], view, escape);
+        }
+
+        var text = new StringBuilder();
+        foreach (var part in _parts)
+        {
+            if (Text(part, view, escape) is not { } piece)
+            {
+                return null;
+            }
+
+            text.Append(piece);
+        }
+
+        return text.ToString();
+    }
+
+    private static string? Text(Part part, JsObject view, Func<string, string> escape)
+    {
+        if (part.Path is null)
+        {
+            return part.Text;
+        }
+
+        var value = Resolve(view, part.Path);
+        var text = value switch
+        {
+            string s => s,
+            JsNumber or JsBoolean or JsObject or JsArray => value.ToString(),
+            _ => null, // missing, null, or a type Stubble might print otherwise
+        };
+        return text is null ? null : part.Escape ? escape(text) : text;
+    }
+
+    private static object? Resolve(JsObject view, string[] path)
+    {
+        object? current = view;
+        foreach (var key in path)
+        {
+            switch (current)
+            {
+                // Stubble asks its value getters in turn, reflection among them: a key that is also a member name of the
+                // container (Count, Keys…) could be answered by the member. Those, and misses, go to Stubble.
+                case JsObject obj when !JsObjectMembers.Contains(key) && obj.TryGetValue(key, out var value) && value is not null:
+                    current = value;
+                    break;
+                case JsArray array when key.All(char.IsAsciiDigit) && int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+                                        && index < array.Count && array[index] is { } item:
+                    current = item;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return current;
+    }
+
+    private readonly record struct Part(string Text, string[]? Path, bool Escape);
 }
