@@ -24,6 +24,7 @@ public sealed class WorkTracker
     private readonly List<Exception> _faults = [];
     private readonly TimeProvider _time;
     private long _nextId;
+    private long _activity;
     private int _busy;
     private TaskCompletionSource? _idle;
 
@@ -40,6 +41,12 @@ public sealed class WorkTracker
             }
         }
     }
+
+    /// <summary>
+    /// Bumped whenever a flow begins, parks, wakes or ends: a driver that saw no change since its last look knows no
+    /// work ran in between (the harness clock batches device loops only then).
+    /// </summary>
+    public long Activity => Interlocked.Read(ref _activity);
 
     /// <summary>The id of the flow the caller runs in, for <see cref="FlowHeader"/>; null outside any flow.</summary>
     public string? CurrentFlowId => _current.Value?.Id;
@@ -348,6 +355,7 @@ public sealed class WorkTracker
             }
 
             _busy++;
+            Interlocked.Increment(ref _activity);
             return flow;
         }
     }
@@ -399,6 +407,7 @@ public sealed class WorkTracker
             var wasBusy = flow.IsBusy;
             mutate(flow);
             _busy += (flow.IsBusy ? 1 : 0) - (wasBusy ? 1 : 0);
+            Interlocked.Increment(ref _activity);
             if (_busy == 0 && _idle is not null)
             {
                 wake = _idle;

@@ -1,0 +1,114 @@
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using ParticleBlynk.LoopHost;
+using BlynkDevice = ParticleBlynk.BlynkCloud.DeviceOptions;
+
+namespace ParticleBlynk.Benchmarks;
+
+/// <summary>
+/// P2 (issue 13): N Borons running the seed with a 100 ms loop for one virtual hour from power-on, through both mocks:
+/// 12 publishes each (the boot publish and one every 300,100 ms), every one delivered by the Particle webhook over HTTP
+/// to the Blynk mock and stored there. Checks all N × 12 were stored, and throws otherwise. The mocks start (and the
+/// boards power on at the start instant) in the iteration's setup; the measured part is the virtual hour.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class FleetBenchmark
+{
+    /// <summary>Publishes per device in the hour.</summary>
+    public const int PublishesPerDevice = 12;
+
+    private LoopHost.LoopHost? _host;
+
+    [Params(1, 10, 100, 1000)]
+    public int Devices { get; set; }
+
+    [IterationSetup]
+    public void StartHost() => _host = Fleet.StartAsync(Devices, TimeSpan.FromMilliseconds(100)).GetAwaiter().GetResult();
+
+    [Benchmark]
+    public async Task<int> FleetHour()
+    {
+        var host = _host!;
+        await host.Clock!.AdvanceToAsync(host.Clock.Now.AddHours(1)).ConfigureAwait(false);
+        return Fleet.Verify(host, PublishesPerDevice * Devices, "Fleet hour");
+    }
+
+    [IterationCleanup]
+    public void StopHost()
+    {
+        _host?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _host = null;
+    }
+}
+
+/// <summary>A loop host on virtual time with N seed Borons, each with its own Blynk device and token (the demo lab's setup).</summary>
+internal static class Fleet
+{
+    public static Task<LoopHost.LoopHost> StartAsync(int devices, TimeSpan loopInterval)
+    {
+        var demo = LabConfiguration.Load(DemoLab());
+        var board = demo.Devices[0];
+        var blynkDevice = demo.Blynk.Devices[0];
+        var boards = new List<BoardOptions>(devices);
+        var blynkDevices = new List<BlynkDevice>(devices);
+        for (var i = 1; i <= devices; i++)
+        {
+            var token = "fleet" + i.ToString("D27", CultureInfo.InvariantCulture); // 32 chars
+            boards.Add(board with
+            {
+                Id = "e00fce68" + i.ToString("x16", CultureInfo.InvariantCulture),
+                Name = "fleet_" + i.ToString(CultureInfo.InvariantCulture),
+                Token = token,
+                LoopInterval = loopInterval,
+                PowerOn = PowerOn.AtStart,
+            });
+            blynkDevices.Add(blynkDevice with { Id = i, Token = token, Name = "Fleet " + i.ToString(CultureInfo.InvariantCulture) });
+        }
+
+        var configuration = demo with
+        {
+            Devices = [.. boards],
+            Blynk = demo.Blynk with { Devices = blynkDevices, Webhooks = [] },
+        };
+        return LoopHost.LoopHost.StartAsync(configuration, new LoopHostOptions { VirtualTime = true });
+    }
+
+    // BenchmarkDotNet runs a copy of this assembly built elsewhere (without the loop host's content files): the demo lab
+    // is read from the repository, found above wherever the benchmark runs.
+    private static string DemoLab()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "mocks", "Lab", "demo-lab.json");
+            if (File.Exists(file))
+            {
+                return file;
+            }
+        }
+
+        return LabConfiguration.DemoFile;
+    }
+
+    /// <summary>
+    /// Every publish the boards sent was stored on the Blynk mock (one raw V14 history point each) and there were
+    /// <paramref name="expected"/> of them; throws otherwise. Returns the number stored.
+    /// </summary>
+    public static int Verify(LoopHost.LoopHost host, int expected, string what)
+    {
+        var sent = 0;
+        var stored = 0;
+        foreach (var board in host.Boards)
+        {
+            sent += board.Device.PublishAttempts.Count(p => p.Result);
+            stored += host.Blynk.History(board.Options.Token, "V14").Count;
+        }
+
+        if (sent != expected || stored != expected)
+        {
+            throw new InvalidOperationException($"{what}: {sent} publishes sent and {stored} stored on the Blynk mock, expected {expected} of each.");
+        }
+
+        return stored;
+    }
+}
