@@ -102,6 +102,9 @@ public sealed class HarnessClock
     /// <summary>Device loops run back to back (batched) so far: how many instants ran inside batches without a step of their own.</summary>
     public long BatchedInstants { get; private set; }
 
+    /// <summary>Events stepped so far (each with its settles); a batch of device loops is one.</summary>
+    public long Steps { get; private set; }
+
     public void Attach(IClockParticipant participant)
     {
         ArgumentNullException.ThrowIfNull(participant);
@@ -222,6 +225,7 @@ public sealed class HarnessClock
         }
 
         var now = new DateTimeOffset(nowTicks, TimeSpan.Zero);
+        Steps++;
         TakeDue(nowTicks);
         if (batch && _due.Count == 1 && _due[0].Participant is IBatchingClockParticipant batching && Work.Busy == 0)
         {
