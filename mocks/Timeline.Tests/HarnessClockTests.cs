@@ -96,7 +96,7 @@ public sealed class HarnessClockTests
             flowId = clock.Work.CurrentFlowId;
             var slot = new ParkSlot();
             using var timer = clock.Time.CreateTimer(_ => { slot.Release(); answer.SetResult(1); }, null, TimeSpan.FromMilliseconds(10), Timeout.InfiniteTimeSpan);
-            slot.Hold(clock.Work.Park(flowId, "waiting for device loop")); // park last, once the wake-up is armed
+            slot.Hold(() => clock.Work.Park(flowId, "waiting for device loop")); // park last, once the wake-up is armed
             return await answer.Task;
         });
 
