@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using ParticleBlynk.Device;
@@ -195,6 +196,9 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     /// (<see cref="EffectCount"/> moved), so the harness settles what it started before time moves. Returns how many
     /// instants ran. Each instant runs exactly as <see cref="RunDue"/> would run it: the trace is the same.
     /// </summary>
+    // Fully optimized from the first call: the tier-1 recompile of a hot loop waits for a quiet moment and the
+    // background compiler, which a harness busy with HTTP (new code jitted all the time) on a loaded machine lacks.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo)
     {
         ArgumentNullException.ThrowIfNull(moveTo);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace ParticleBlynk.Timeline;
@@ -257,15 +258,11 @@ public sealed class HarnessClock
 
     // Between two loops of a batch: nothing else may have happened (no work began or moved, no timer armed or fired);
     // then virtual time moves to the next loop's instant (no timer is due before it, so nothing fires).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool MoveTo(DateTimeOffset instant)
     {
-        if (Work.Activity != _batchActivity || Time.ArmCount != _batchArmed || Time.FiredCount != _batchFired)
-        {
-            return false;
-        }
-
-        Time.SetUtcNow(instant);
-        return true;
+        return Work.Activity == _batchActivity && Time.ArmCount == _batchArmed && Time.FiredCount == _batchFired
+            && Time.TryMoveBeforeNextTimer(instant);
     }
 
     // Re-reads every participant's due instant when something other than their own run may have changed it: the

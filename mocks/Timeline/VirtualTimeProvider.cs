@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ParticleBlynk.Timeline;
 
 /// <summary>
@@ -31,14 +32,14 @@ public sealed class VirtualTimeProvider : TimeProvider
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     /// <summary>How many times a timer has been armed (created with a due time or changed); moves when a timer may be due earlier.</summary>
-    public long ArmCount => Interlocked.Read(ref _armed);
+    public long ArmCount => Volatile.Read(ref _armed);
 
     /// <summary>How many timer callbacks have run.</summary>
-    public long FiredCount => Interlocked.Read(ref _fired);
+    public long FiredCount => Volatile.Read(ref _fired);
 
-    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _now), TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => new(Volatile.Read(ref _now), TimeSpan.Zero);
 
-    public override long GetTimestamp() => Interlocked.Read(ref _now);
+    public override long GetTimestamp() => Volatile.Read(ref _now);
 
     /// <summary>The earliest instant a live timer is due, or null when none is armed.</summary>
     public DateTimeOffset? NextTimerDueAt() => NextTimerDueTicks() is var due && due == long.MaxValue ? null : new DateTimeOffset(due, TimeSpan.Zero);
@@ -57,7 +58,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     public void SetUtcNow(DateTimeOffset value)
     {
         var ticks = value.UtcTicks;
-        var now = Interlocked.Read(ref _now);
+        var now = Volatile.Read(ref _now);
         if (ticks < now)
         {
             throw new ArgumentOutOfRangeException(nameof(value), value, "Virtual time cannot go backwards.");
@@ -68,6 +69,24 @@ public sealed class VirtualTimeProvider : TimeProvider
         {
             WakeWaiters();
         }
+    }
+
+    /// <summary>
+    /// Sets virtual time to <paramref name="value"/> when no timer is due by then (true), with a plain write: the harness
+    /// clock's move between two batched device loops, while nothing else runs. False (time unchanged) when a timer would
+    /// be due, or when <paramref name="value"/> is earlier than now: the caller stops its batch and steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryMoveBeforeNextTimer(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        if (ticks >= Volatile.Read(ref _nextDue) || ticks < Volatile.Read(ref _now))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _now, ticks);
+        return true;
     }
 
     /// <summary>Moves time forward by <paramref name="delta"/> (tests).</summary>
@@ -96,7 +115,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 return;
             }
 
-            var due = Interlocked.Read(ref _now) + dueTime.Ticks;
+            var due = Volatile.Read(ref _now) + dueTime.Ticks;
             _heap.Enqueue(new Entry(timer, timer.Version), (due, ++_sequence));
             Interlocked.Increment(ref _armed);
             if (due < _nextDue)
@@ -105,7 +124,7 @@ public sealed class VirtualTimeProvider : TimeProvider
             }
         }
 
-        if (dueTime.Ticks <= 0 || Interlocked.Read(ref _now) >= Volatile.Read(ref _nextDue))
+        if (dueTime.Ticks <= 0 || Volatile.Read(ref _now) >= Volatile.Read(ref _nextDue))
         {
             WakeWaiters(); // due already (FakeTimeProvider fires a zero due time at once, too)
         }
@@ -137,7 +156,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 lock (_gate)
                 {
                     PruneLocked();
-                    if (_nextDue > Interlocked.Read(ref _now))
+                    if (_nextDue > Volatile.Read(ref _now))
                     {
                         return;
                     }
@@ -162,7 +181,7 @@ public sealed class VirtualTimeProvider : TimeProvider
         finally
         {
             Volatile.Write(ref _waking, 0);
-            if (Interlocked.Read(ref _now) >= Volatile.Read(ref _nextDue))
+            if (Volatile.Read(ref _now) >= Volatile.Read(ref _nextDue))
             {
                 WakeWaiters(); // armed due by another thread while this one was leaving
             }

@@ -46,7 +46,7 @@ public sealed class WorkTracker
     /// Bumped whenever a flow begins, parks, wakes or ends: a driver that saw no change since its last look knows no
     /// work ran in between (the harness clock batches device loops only then).
     /// </summary>
-    public long Activity => Interlocked.Read(ref _activity);
+    public long Activity => Volatile.Read(ref _activity);
 
     /// <summary>The id of the flow the caller runs in, for <see cref="FlowHeader"/>; null outside any flow.</summary>
     public string? CurrentFlowId => _current.Value?.Id;
