@@ -326,11 +326,15 @@ public sealed class BatchedLoopTests
         {
             var effects = batched.Device.EffectCount;
             batched.Time.SetUtcNow(due);
-            var ran = batched.Device.RunDueBatch(due, end.AddTicks(1), instant =>
-            {
-                batched.Time.SetUtcNow(instant);
-                return true;
-            });
+            var ran = batched.Device.RunDueBatch(
+                due,
+                end.AddTicks(1),
+                instant =>
+                {
+                    batched.Time.SetUtcNow(instant);
+                    return true;
+                },
+                stopAfterEffects: true);
             batches.Add((batched.Ms(due), batched.Ms(batched.Time.GetUtcNow()), ran, batched.Device.EffectCount - effects));
         }
 

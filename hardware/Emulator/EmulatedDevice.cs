@@ -192,20 +192,21 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     /// <summary>
     /// Runs what is due at <paramref name="now"/>, then its next instants back to back while each is strictly before
     /// <paramref name="before"/> — as <see cref="RunUntil"/> does bare — calling <paramref name="moveTo"/> with each instant
-    /// first (the harness sets its time there; false stops). Stops right after an instant with an effect
-    /// (<see cref="EffectCount"/> moved), so the harness settles what it started before time moves. Returns how many
+    /// first (the harness sets its time there; false stops: the harness saw work begin). With
+    /// <paramref name="stopAfterEffects"/> it also stops right after an instant with an effect (<see cref="EffectCount"/>
+    /// moved), so a driver can look at its condition then. Returns how many
     /// instants ran. Each instant runs exactly as <see cref="RunDue"/> would run it: the trace is the same.
     /// </summary>
     // Fully optimized from the first call: the tier-1 recompile of a hot loop waits for a quiet moment and the
     // background compiler, which a harness busy with HTTP (new code jitted all the time) on a loaded machine lacks.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo)
+    public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects = true)
     {
         ArgumentNullException.ThrowIfNull(moveTo);
-        var effects = _effects;
+        var effects = stopAfterEffects ? _effects : long.MinValue;
         RunDue(now);
         long ran = 1;
-        while (_effects == effects && NextDueAt is { } due && due < before && moveTo(due))
+        while ((!stopAfterEffects || _effects == effects) && NextDueAt is { } due && due < before && moveTo(due))
         {
             RunDue(due);
             ran++;

@@ -332,7 +332,8 @@ public sealed class LoopHost : IAsyncDisposable
     }
 
     // A board on the harness clock. Its loops may run back to back (batched) while nothing else happens; a sensor change
-    // counts as an effect like the device's own (it bumps ChangeStamp, which drivers wait on), so a batch stops after it.
+    // counts as an effect like the device's own (it bumps ChangeStamp, which drivers wait on): a batch that stops after
+    // effects stops after it.
     private sealed class BoardOnClock : IBatchingClockParticipant
     {
         private readonly LoopHost _host;
@@ -340,6 +341,7 @@ public sealed class LoopHost : IAsyncDisposable
         private readonly EmulatedDevice _device;
         private readonly Func<DateTimeOffset, bool> _next;
         private Func<DateTimeOffset, bool>? _moveTo;
+        private bool _stopAfterEffects;
 
         public BoardOnClock(LoopHost host, int board)
         {
@@ -359,12 +361,13 @@ public sealed class LoopHost : IAsyncDisposable
 
         // Between two batched loops (millions a virtual day): optimized from the first call, see EmulatedDevice.RunDueBatch.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private bool Next(DateTimeOffset instant) => !_host.NoteSensorChange(_board) && _moveTo!(instant);
+        private bool Next(DateTimeOffset instant) => !(_host.NoteSensorChange(_board) && _stopAfterEffects) && _moveTo!(instant);
 
-        public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo)
+        public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects)
         {
             _moveTo = moveTo;
-            var ran = _device.RunDueBatch(now, before, _next);
+            _stopAfterEffects = stopAfterEffects;
+            var ran = _device.RunDueBatch(now, before, _next, stopAfterEffects);
             _host.NoteSensorChange(_board);
             return ran;
         }

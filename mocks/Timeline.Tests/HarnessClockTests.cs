@@ -251,20 +251,26 @@ public sealed class HarnessClockTests
     }
 
     [Fact]
-    public async Task A_batch_stops_right_after_a_loop_with_an_effect_of_the_device()
+    public async Task Advancing_runs_through_loops_with_device_local_effects_and_waiting_on_effects_stops_after_each()
     {
-        // Given a device whose loops at 20 and 50 ms have an effect (a publish, a serial line)
-        var clock = new HarnessClock();
+        // Given devices whose loops at 20 and 50 ms have an effect nobody else takes part in (a serial line)
         var log = new List<string>();
-        var device = new BatchingParticipant(clock, TimeSpan.FromMilliseconds(10), log) { EffectAt = ms => ms is 20 or 50 };
-        clock.Attach(device);
+        var advancing = new HarnessClock();
+        var through = new BatchingParticipant(advancing, TimeSpan.FromMilliseconds(10), log) { EffectAt = ms => ms is 20 or 50 };
+        advancing.Attach(through);
+        var waiting = new HarnessClock();
+        var stopping = new BatchingParticipant(waiting, TimeSpan.FromMilliseconds(10), []) { EffectAt = ms => ms is 20 or 50 };
+        waiting.Attach(stopping);
 
-        // When
-        await clock.AdvanceAsync(TimeSpan.FromMilliseconds(60));
+        // When one clock advances 60 ms and the other waits (after effects) for a condition that never holds
+        await advancing.AdvanceAsync(TimeSpan.FromMilliseconds(60));
+        var held = await waiting.AdvanceUntilAsync(() => false, TimeSpan.FromMilliseconds(60), ConditionCheck.AfterEffects);
 
-        // Then
-        device.Batches.Should().Equal(3, 3, 1);
+        // Then advancing needs no stop (nobody looks in between), waiting stops right after each effect
+        through.Batches.Should().Equal(7);
         log.Should().HaveCount(7);
+        held.Should().BeFalse();
+        stopping.Batches.Should().Equal(3, 3, 1);
     }
 
     [Fact]
@@ -371,13 +377,13 @@ public sealed class HarnessClockTests
             Batches.Add(1);
         }
 
-        public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo)
+        public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects)
         {
             long ran = 1;
-            var effect = Loop(now);
+            var effect = Loop(now) && stopAfterEffects;
             while (!effect && NextDueAt is { } due && due < before && moveTo(due))
             {
-                effect = Loop(due);
+                effect = Loop(due) && stopAfterEffects;
                 ran++;
             }
 

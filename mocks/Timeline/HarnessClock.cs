@@ -22,11 +22,12 @@ public interface IBatchingClockParticipant : IClockParticipant
     /// <summary>
     /// Runs what is due at <paramref name="now"/> (as <see cref="IClockParticipant.RunDue"/>), then keeps running its next
     /// instants while each is strictly before <paramref name="before"/>: for each, it first calls
-    /// <paramref name="moveTo"/> with the instant (which sets the harness time to it, or returns false to stop there), and
-    /// it stops on its own right after an instant that had an effect anybody else can see (a publish, a serial line, the
-    /// LED, a function call answered, the cloud session changing). Returns how many instants it ran.
+    /// <paramref name="moveTo"/> with the instant (which sets the harness time to it, or returns false to stop there: work
+    /// began or a timer was armed). With <paramref name="stopAfterEffects"/> it also stops on its own right after an
+    /// instant that had an effect anybody could observe (a publish, a serial line, the LED, a function call answered, the
+    /// cloud session changing): a driver checks a condition then. Returns how many instants it ran.
     /// </summary>
-    long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo);
+    long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects);
 }
 
 /// <summary>When <see cref="HarnessClock.AdvanceUntilAsync(Func{bool}, TimeSpan, ConditionCheck)"/> looks at its condition.</summary>
@@ -54,9 +55,10 @@ public enum ConditionCheck
 /// (re-queued after they run; all re-read whenever work ran, a timer fired, or an advance starts, since those are the only
 /// ways anything else changes them). While nothing is in flight and nothing else is due, a batching participant (an
 /// emulated device) runs its loops back to back up to the next instant something else is due, stopping right after a loop
-/// with an effect so that effect settles before time moves: <see cref="AdvanceToAsync"/> and <see cref="AdvanceAsync"/>
-/// batch; <see cref="AdvanceUntilAsync(Func{bool}, TimeSpan)"/> checks its condition after every event, loops included,
-/// unless asked to check only after effects.
+/// that started work or armed a timer, so that work settles before time moves: <see cref="AdvanceToAsync"/> and
+/// <see cref="AdvanceAsync"/> batch so; <see cref="AdvanceUntilAsync(Func{bool}, TimeSpan)"/> checks its condition after
+/// every event, loops included, unless asked to check only after effects (then a batch also ends after each loop with an
+/// observable effect: a serial line, the LED, a sensor change…).
 /// </para>
 /// </summary>
 public sealed class HarnessClock
@@ -148,7 +150,7 @@ public sealed class HarnessClock
     {
         using var _ = EnterAdvance();
         ForceRefresh();
-        while (await StepAsync(target, batch: true).ConfigureAwait(false))
+        while (await StepAsync(target, Batching.StopAtWork).ConfigureAwait(false))
         {
         }
     }
@@ -170,7 +172,7 @@ public sealed class HarnessClock
         ForceRefresh();
         await SettleAsync().ConfigureAwait(false);
         var target = Now + limit;
-        var batch = check == ConditionCheck.AfterEffects;
+        var batch = check == ConditionCheck.AfterEffects ? Batching.StopAfterEffects : Batching.None;
         while (!condition())
         {
             if (!await StepAsync(target, batch).ConfigureAwait(false))
@@ -199,7 +201,7 @@ public sealed class HarnessClock
     }
 
     /// <summary>Runs the next event at or before <paramref name="target"/>; returns false (time set to target) when none is left.</summary>
-    private async Task<bool> StepAsync(DateTimeOffset target, bool batch)
+    private async Task<bool> StepAsync(DateTimeOffset target, Batching batch)
     {
         await SettleAsync().ConfigureAwait(false);
         RefreshIfChanged();
@@ -228,7 +230,7 @@ public sealed class HarnessClock
         var now = new DateTimeOffset(nowTicks, TimeSpan.Zero);
         Steps++;
         TakeDue(nowTicks);
-        if (batch && _due.Count == 1 && _due[0].Participant is IBatchingClockParticipant batching && Work.Busy == 0)
+        if (batch != Batching.None && _due.Count == 1 && _due[0].Participant is IBatchingClockParticipant batching && Work.Busy == 0)
         {
             // Nothing in flight and no one else due now: the device runs its loops back to back up to the next instant
             // anything else is due (a timer, another participant, the end of this advance), stopping after an effect.
@@ -238,7 +240,7 @@ public sealed class HarnessClock
             _batchActivity = Work.Activity;
             _batchArmed = Time.ArmCount;
             _batchFired = Time.FiredCount;
-            var ran = batching.RunDueBatch(now, new DateTimeOffset(before, TimeSpan.Zero), _moveTo);
+            var ran = batching.RunDueBatch(now, new DateTimeOffset(before, TimeSpan.Zero), _moveTo, batch == Batching.StopAfterEffects);
             BatchedInstants += ran - 1;
             Requeue(slot);
         }
@@ -411,6 +413,18 @@ public sealed class HarnessClock
         }
 
         return new Reentry(this);
+    }
+
+    private enum Batching
+    {
+        /// <summary>One loop per step (a condition may read any state).</summary>
+        None,
+
+        /// <summary>Batches end where work begins or a timer is armed (nobody looks in between: AdvanceTo).</summary>
+        StopAtWork,
+
+        /// <summary>… and right after a loop with an observable effect (a condition is checked then).</summary>
+        StopAfterEffects,
     }
 
     private sealed class Slot(IClockParticipant participant, int order)
