@@ -356,6 +356,35 @@ public sealed class BatchedLoopTests
     }
 
     [Fact]
+    public void Loops_run_until_an_effect_leave_the_same_trace_and_stop_right_after_each_publish()
+    {
+        // Given two identical Borons, one stepped instant by instant, one run until each effect (time set only between runs)
+        var single = DeviceRig.PoweredOn(Options());
+        var batched = DeviceRig.PoweredOn(Options());
+        var end = DeviceRig.Start.AddMinutes(15);
+        var stops = new List<long>();
+
+        // When both run 15 virtual minutes
+        single.RunTo(15 * 60_000);
+        while (batched.Device.NextDueAt is { } due && due <= end)
+        {
+            batched.Time.SetUtcNow(due);
+            batched.Device.RunDueUntilEffect(due, end.AddTicks(1));
+            batched.Time.SetUtcNow(new DateTimeOffset(batched.Device.BatchInstantTicks, TimeSpan.Zero));
+            stops.Add(batched.Ms(batched.Time.GetUtcNow()));
+        }
+
+        // Then the same observations, and every publish ended a run at its own instant
+        batched.Device.LoopCount.Should().Be(single.Device.LoopCount);
+        batched.Device.SerialLines.Should().Equal(single.Device.SerialLines);
+        batched.Device.PublishAttempts.Should().Equal(single.Device.PublishAttempts);
+        batched.Device.LedChanges.Should().Equal(single.Device.LedChanges);
+        batched.Device.Sketch!.State.Should().Be(single.Device.Sketch!.State);
+        stops.Should().Contain(batched.Device.PublishAttempts.Select(p => batched.Ms(p.At)));
+        stops.Count.Should().BeLessThan(20, "only effects (boot, cloud, publishes) end a run");
+    }
+
+    [Fact]
     public void A_batch_stops_when_the_harness_refuses_to_move_on()
     {
         // Given a running Boron

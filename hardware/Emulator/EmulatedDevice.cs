@@ -47,6 +47,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     private bool _rateLimiterEnabled;
     private bool _publishAcknowledged;
     private long _effects;
+    private long _batchInstantTicks;
 
     public EmulatedDevice(EmulatorOptions options, IParticleCloudLink cloud, TimeProvider time)
     {
@@ -208,6 +209,33 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         long ran = 1;
         while ((!stopAfterEffects || _effects == effects) && NextDueAt is { } due && due < before && moveTo(due))
         {
+            RunDue(due);
+            ran++;
+        }
+
+        return ran;
+    }
+
+    /// <summary>The instant (UTC ticks) <see cref="RunDueUntilEffect"/> is running, or ran last.</summary>
+    public long BatchInstantTicks => Volatile.Read(ref _batchInstantTicks);
+
+    /// <summary>
+    /// Runs what is due at <paramref name="now"/>, then its next instants back to back while each is strictly before
+    /// <paramref name="before"/>, exactly as <see cref="RunUntil"/> does bare, and stops right after an instant with an
+    /// effect (<see cref="EffectCount"/> moved: every way the device reaches another component is one). It sets no time:
+    /// the harness lends its "now" to <see cref="BatchInstantTicks"/> meanwhile. Returns how many instants ran.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long RunDueUntilEffect(DateTimeOffset now, DateTimeOffset before)
+    {
+        var effects = _effects;
+        Volatile.Write(ref _batchInstantTicks, now.UtcTicks);
+        RunDue(now);
+        long ran = 1;
+        var beforeTicks = before.UtcTicks;
+        while (_effects == effects && NextDueAt is { } due && due.UtcTicks < beforeTicks)
+        {
+            Volatile.Write(ref _batchInstantTicks, due.UtcTicks);
             RunDue(due);
             ran++;
         }

@@ -14,7 +14,7 @@ namespace ParticleBlynk.Benchmarks;
 /// Blynk mock and stored there. Each run checks that all 288 publishes were stored, and throws otherwise.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(ShortInProcessJob))]
+[Config(typeof(DayInProcessJob))]
 public class HarnessDayBenchmark
 {
     /// <summary>Publishes in the day: the boot publish and 287 timer publishes (strictly more than 300,000 ms apart).</summary>

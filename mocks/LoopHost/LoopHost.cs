@@ -340,6 +340,7 @@ public sealed class LoopHost : IAsyncDisposable
         private readonly int _board;
         private readonly EmulatedDevice _device;
         private readonly Func<DateTimeOffset, bool> _next;
+        private readonly Func<long> _instant;
         private Func<DateTimeOffset, bool>? _moveTo;
         private bool _stopAfterEffects;
 
@@ -349,6 +350,7 @@ public sealed class LoopHost : IAsyncDisposable
             _board = board;
             _device = host.Boards[board].Device;
             _next = Next;
+            _instant = () => _device.BatchInstantTicks;
         }
 
         public DateTimeOffset? NextDueAt => _device.NextDueAt;
@@ -365,11 +367,30 @@ public sealed class LoopHost : IAsyncDisposable
 
         public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects)
         {
+            if (!stopAfterEffects && _host.Clock is { } clock)
+            {
+                // Advancing: loops run as bare, time lent to the device; every crossing to another component is a device
+                // effect, and the batch ends right after it.
+                clock.Time.BeginBatch(_instant);
+                long ran;
+                try
+                {
+                    ran = _device.RunDueUntilEffect(now, before);
+                }
+                finally
+                {
+                    clock.Time.EndBatch(new DateTimeOffset(_device.BatchInstantTicks, TimeSpan.Zero));
+                }
+
+                _host.NoteSensorChange(_board);
+                return ran;
+            }
+
             _moveTo = moveTo;
             _stopAfterEffects = stopAfterEffects;
-            var ran = _device.RunDueBatch(now, before, _next, stopAfterEffects);
+            var batched = _device.RunDueBatch(now, before, _next, stopAfterEffects);
             _host.NoteSensorChange(_board);
-            return ran;
+            return batched;
         }
     }
 

@@ -477,6 +477,26 @@ public sealed class VirtualTimeProviderTests
     }
 
     [Fact]
+    public void While_time_is_lent_to_a_batch_readers_and_new_timers_see_the_batchs_instant()
+    {
+        // Given a batch whose device is at +30 ms
+        var time = new VirtualTimeProvider(HarnessClock.DefaultStart);
+        var instant = HarnessClock.DefaultStart.AddMilliseconds(30).UtcTicks;
+        var fired = new List<DateTimeOffset>();
+        time.BeginBatch(() => instant);
+
+        // When something reads the time and arms a 5 ms timer during the batch, and the batch ends there
+        var seen = time.GetUtcNow();
+        using var timer = time.CreateTimer(_ => fired.Add(time.GetUtcNow()), null, TimeSpan.FromMilliseconds(5), Timeout.InfiniteTimeSpan);
+        time.EndBatch(HarnessClock.DefaultStart.AddMilliseconds(30));
+        time.SetUtcNow(HarnessClock.DefaultStart.AddMilliseconds(35));
+
+        // Then
+        seen.Should().Be(HarnessClock.DefaultStart.AddMilliseconds(30));
+        fired.Should().Equal(HarnessClock.DefaultStart.AddMilliseconds(35));
+    }
+
+    [Fact]
     public void Time_never_goes_backwards()
     {
         var time = new VirtualTimeProvider(HarnessClock.DefaultStart.AddSeconds(1));

@@ -18,6 +18,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     private readonly object _gate = new();
     private readonly PriorityQueue<Entry, (long Due, long Sequence)> _heap = new();
     private long _now;
+    private volatile Func<long>? _batchNow;
     private long _nextDue = long.MaxValue;
     private long _sequence;
     private long _armed;
@@ -37,9 +38,9 @@ public sealed class VirtualTimeProvider : TimeProvider
     /// <summary>How many timer callbacks have run.</summary>
     public long FiredCount => Volatile.Read(ref _fired);
 
-    public override DateTimeOffset GetUtcNow() => new(Volatile.Read(ref _now), TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => new(NowTicks(), TimeSpan.Zero);
 
-    public override long GetTimestamp() => Volatile.Read(ref _now);
+    public override long GetTimestamp() => NowTicks();
 
     /// <summary>The earliest instant a live timer is due, or null when none is armed.</summary>
     public DateTimeOffset? NextTimerDueAt() => NextTimerDueTicks() is var due && due == long.MaxValue ? null : new DateTimeOffset(due, TimeSpan.Zero);
@@ -58,7 +59,7 @@ public sealed class VirtualTimeProvider : TimeProvider
     public void SetUtcNow(DateTimeOffset value)
     {
         var ticks = value.UtcTicks;
-        var now = Volatile.Read(ref _now);
+        var now = NowTicks();
         if (ticks < now)
         {
             throw new ArgumentOutOfRangeException(nameof(value), value, "Virtual time cannot go backwards.");
@@ -80,13 +81,36 @@ public sealed class VirtualTimeProvider : TimeProvider
     public bool TryMoveBeforeNextTimer(DateTimeOffset value)
     {
         var ticks = value.UtcTicks;
-        if (ticks >= Volatile.Read(ref _nextDue) || ticks < Volatile.Read(ref _now))
+        if (ticks >= Volatile.Read(ref _nextDue) || ticks < NowTicks())
         {
             return false;
         }
 
         Volatile.Write(ref _now, ticks);
         return true;
+    }
+
+    /// <summary>
+    /// Lends "now" to <paramref name="source"/> (the instant a batching device is running) until <see cref="EndBatch"/>:
+    /// the device moves through its loops without setting the time for each, and whatever reads the time meanwhile (a
+    /// publish reaching the Particle mock, a timer it arms) gets the instant of the loop running. The caller guarantees
+    /// the source only moves forward and stays before the next timer due (the harness clock batches up to it).
+    /// </summary>
+    public void BeginBatch(Func<long> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _batchNow = source;
+    }
+
+    /// <summary>Ends <see cref="BeginBatch"/> with time at <paramref name="value"/> (the last instant the batch ran).</summary>
+    public void EndBatch(DateTimeOffset value)
+    {
+        Volatile.Write(ref _now, value.UtcTicks);
+        _batchNow = null;
+        if (value.UtcTicks >= Volatile.Read(ref _nextDue))
+        {
+            WakeWaiters();
+        }
     }
 
     /// <summary>Moves time forward by <paramref name="delta"/> (tests).</summary>
@@ -102,6 +126,8 @@ public sealed class VirtualTimeProvider : TimeProvider
 
     public override string ToString() => GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fff", global::System.Globalization.CultureInfo.InvariantCulture);
 
+    private long NowTicks() => _batchNow is { } batch ? batch() : Volatile.Read(ref _now);
+
     private void Arm(VirtualTimer timer, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dueTime, Timeout.InfiniteTimeSpan);
@@ -115,7 +141,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 return;
             }
 
-            var due = Volatile.Read(ref _now) + dueTime.Ticks;
+            var due = NowTicks() + dueTime.Ticks;
             _heap.Enqueue(new Entry(timer, timer.Version), (due, ++_sequence));
             Interlocked.Increment(ref _armed);
             if (due < _nextDue)
@@ -124,7 +150,7 @@ public sealed class VirtualTimeProvider : TimeProvider
             }
         }
 
-        if (dueTime.Ticks <= 0 || Volatile.Read(ref _now) >= Volatile.Read(ref _nextDue))
+        if (dueTime.Ticks <= 0 || NowTicks() >= Volatile.Read(ref _nextDue))
         {
             WakeWaiters(); // due already (FakeTimeProvider fires a zero due time at once, too)
         }
@@ -156,7 +182,7 @@ public sealed class VirtualTimeProvider : TimeProvider
                 lock (_gate)
                 {
                     PruneLocked();
-                    if (_nextDue > Volatile.Read(ref _now))
+                    if (_nextDue > NowTicks())
                     {
                         return;
                     }
@@ -181,7 +207,7 @@ public sealed class VirtualTimeProvider : TimeProvider
         finally
         {
             Volatile.Write(ref _waking, 0);
-            if (Volatile.Read(ref _now) >= Volatile.Read(ref _nextDue))
+            if (NowTicks() >= Volatile.Read(ref _nextDue))
             {
                 WakeWaiters(); // armed due by another thread while this one was leaving
             }
