@@ -25,7 +25,10 @@ public interface IBatchingClockParticipant : IClockParticipant
     /// <paramref name="moveTo"/> with the instant (which sets the harness time to it, or returns false to stop there: work
     /// began or a timer was armed). With <paramref name="stopAfterEffects"/> it also stops on its own right after an
     /// instant that had an effect anybody could observe (a publish, a serial line, the LED, a function call answered, the
-    /// cloud session changing): a driver checks a condition then. Returns how many instants it ran.
+    /// cloud session changing): a driver checks a condition then. Returns how many instants it ran. Instead of calling
+    /// <paramref name="moveTo"/> for each instant, a participant that ends its batch right after anything that reaches
+    /// another component may lend itself the time (<see cref="VirtualTimeProvider.BeginBatch"/> … <see cref="VirtualTimeProvider.EndBatch"/>),
+    /// as the loop host's boards do when advancing: no call per loop.
     /// </summary>
     long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects);
 }
