@@ -305,3 +305,99 @@ public sealed class EmulatedDeviceCadenceTests
         rig.Device.PublishAttempts.Select(a => a.Millis).Should().Equal(Enumerable.Range(0, 12).Select(k => (uint)(1000 + (k * 300_010))));
     }
 }
+
+/// <summary>Loops run back to back (the harness clock's batches) leave the trace they leave one at a time.</summary>
+public sealed class BatchedLoopTests
+{
+    private static EmulatorOptions Options() => new() { Sketch = SketchKind.Seed, BlynkToken = SketchBench.Token };
+
+    [Fact]
+    public void Batched_loops_leave_the_same_trace_as_loops_run_one_at_a_time_and_a_batch_stops_right_after_an_effect()
+    {
+        // Given two identical Borons, one stepped instant by instant and one in batches (as the harness clock batches)
+        var single = DeviceRig.PoweredOn(Options());
+        var batched = DeviceRig.PoweredOn(Options());
+        var end = DeviceRig.Start.AddMinutes(15);
+        var batches = new List<(long From, long To, long Ran, long Effects)>();
+
+        // When both run 15 virtual minutes (a batch may run to the end; the batched rig's time follows each instant)
+        single.RunTo(15 * 60_000);
+        while (batched.Device.NextDueAt is { } due && due <= end)
+        {
+            var effects = batched.Device.EffectCount;
+            batched.Time.SetUtcNow(due);
+            var ran = batched.Device.RunDueBatch(
+                due,
+                end.AddTicks(1),
+                instant =>
+                {
+                    batched.Time.SetUtcNow(instant);
+                    return true;
+                },
+                stopAfterEffects: true);
+            batches.Add((batched.Ms(due), batched.Ms(batched.Time.GetUtcNow()), ran, batched.Device.EffectCount - effects));
+        }
+
+        // Then every observation is the same: serial lines, publishes (with their millis and instants), the LED, the loop count
+        batched.Device.LoopCount.Should().Be(single.Device.LoopCount);
+        batched.Device.SerialLines.Should().Equal(single.Device.SerialLines);
+        batched.Device.PublishAttempts.Should().Equal(single.Device.PublishAttempts);
+        batched.Device.LedChanges.Should().Equal(single.Device.LedChanges);
+        batched.Cloud.Events.Select(e => e.Data).Should().Equal(single.Cloud.Events.Select(e => e.Data));
+        batched.Device.Sketch!.State.Should().Be(single.Device.Sketch!.State);
+
+        // And a batch ended right after each publish (its last instant is the publish's), and effect-free loops ran back to back
+        foreach (var publish in batched.Device.PublishAttempts)
+        {
+            batches.Should().Contain(b => b.To == batched.Ms(publish.At) && b.Effects > 0, $"the batch that published at {batched.Ms(publish.At)} ms stops there");
+        }
+
+        batches.Max(b => b.Ran).Should().BeGreaterThan(1000, "loops without an effect (about 30,000 per 5 minutes) run back to back");
+    }
+
+    [Fact]
+    public void Loops_run_until_an_effect_leave_the_same_trace_and_stop_right_after_each_publish()
+    {
+        // Given two identical Borons, one stepped instant by instant, one run until each effect (time set only between runs)
+        var single = DeviceRig.PoweredOn(Options());
+        var batched = DeviceRig.PoweredOn(Options());
+        var end = DeviceRig.Start.AddMinutes(15);
+        var stops = new List<long>();
+
+        // When both run 15 virtual minutes
+        single.RunTo(15 * 60_000);
+        while (batched.Device.NextDueAt is { } due && due <= end)
+        {
+            batched.Time.SetUtcNow(due);
+            batched.Device.RunDueUntilEffect(due, end.AddTicks(1));
+            batched.Time.SetUtcNow(new DateTimeOffset(batched.Device.BatchInstantTicks, TimeSpan.Zero));
+            stops.Add(batched.Ms(batched.Time.GetUtcNow()));
+        }
+
+        // Then the same observations, and every publish ended a run at its own instant
+        batched.Device.LoopCount.Should().Be(single.Device.LoopCount);
+        batched.Device.SerialLines.Should().Equal(single.Device.SerialLines);
+        batched.Device.PublishAttempts.Should().Equal(single.Device.PublishAttempts);
+        batched.Device.LedChanges.Should().Equal(single.Device.LedChanges);
+        batched.Device.Sketch!.State.Should().Be(single.Device.Sketch!.State);
+        stops.Should().Contain(batched.Device.PublishAttempts.Select(p => batched.Ms(p.At)));
+        stops.Count.Should().BeLessThan(20, "only effects (boot, cloud, publishes) end a run");
+    }
+
+    [Fact]
+    public void A_batch_stops_when_the_harness_refuses_to_move_on()
+    {
+        // Given a running Boron
+        var rig = DeviceRig.PoweredOn(Options());
+        rig.RunTo(2_000);
+        var loops = rig.Device.LoopCount;
+
+        // When the harness lets it run only two more instants
+        var allowed = 2;
+        var ran = rig.Device.RunDueBatch(rig.Device.NextDueAt!.Value, DeviceRig.Start.AddHours(1), _ => allowed-- > 0);
+
+        // Then it ran the first instant and the two allowed
+        ran.Should().Be(3);
+        rig.Device.LoopCount.Should().Be(loops + 3);
+    }
+}

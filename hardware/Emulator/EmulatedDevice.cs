@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using ParticleBlynk.Device;
@@ -45,6 +46,8 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     private bool _serialHostAttached;
     private bool _rateLimiterEnabled;
     private bool _publishAcknowledged;
+    private long _effects;
+    private long _batchInstantTicks;
 
     public EmulatedDevice(EmulatorOptions options, IParticleCloudLink cloud, TimeProvider time)
     {
@@ -160,6 +163,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
             }
 
             _phase = Phase.Running;
+            _effects++;
             _nextLoopMs = os.ElapsedMs;
         }
 
@@ -176,6 +180,67 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         _sketch!.Loop();
         LoopCount++;
         _nextLoopMs = os.ElapsedMs + _loopIntervalMs;
+    }
+
+    /// <summary>
+    /// Bumped by everything the device does that anyone outside it can see or that reaches another component: a publish
+    /// attempt, serial output, the LED (or any pin write while someone listens to <see cref="PinWritten"/>), a function
+    /// call answered, the cloud session coming up or going down, setup() moving on, power. A loop that leaves it unchanged
+    /// had no effect outside the device (it may have changed its own globals, millis() and LoopCount).
+    /// </summary>
+    public long EffectCount => _effects;
+
+    /// <summary>
+    /// Runs what is due at <paramref name="now"/>, then its next instants back to back while each is strictly before
+    /// <paramref name="before"/> — as <see cref="RunUntil"/> does bare — calling <paramref name="moveTo"/> with each instant
+    /// first (the harness sets its time there; false stops: the harness saw work begin). With
+    /// <paramref name="stopAfterEffects"/> it also stops right after an instant with an effect (<see cref="EffectCount"/>
+    /// moved), so a driver can look at its condition then. Returns how many
+    /// instants ran. Each instant runs exactly as <see cref="RunDue"/> would run it: the trace is the same.
+    /// </summary>
+    // Fully optimized from the first call: the tier-1 recompile of a hot loop waits for a quiet moment and the
+    // background compiler, which a harness busy with HTTP (new code jitted all the time) on a loaded machine lacks.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects = true)
+    {
+        ArgumentNullException.ThrowIfNull(moveTo);
+        var effects = stopAfterEffects ? _effects : long.MinValue;
+        RunDue(now);
+        long ran = 1;
+        while ((!stopAfterEffects || _effects == effects) && NextDueAt is { } due && due < before && moveTo(due))
+        {
+            RunDue(due);
+            ran++;
+        }
+
+        return ran;
+    }
+
+    /// <summary>The instant (UTC ticks) <see cref="RunDueUntilEffect"/> is running, or ran last.</summary>
+    public long BatchInstantTicks => Volatile.Read(ref _batchInstantTicks);
+
+    /// <summary>
+    /// Runs what is due at <paramref name="now"/>, then its next instants back to back while each is strictly before
+    /// <paramref name="before"/>, exactly as <see cref="RunUntil"/> does bare, and stops right after an instant with an
+    /// effect (<see cref="EffectCount"/> moved: every way the device reaches another component is one). It sets no time:
+    /// the harness lends its "now" to <see cref="BatchInstantTicks"/> meanwhile. Returns how many instants ran. Tiered like
+    /// <see cref="RunUntil"/> (not AggressiveOptimization, which would give up dynamic PGO: the bare loop's inlining).
+    /// </summary>
+    public long RunDueUntilEffect(DateTimeOffset now, DateTimeOffset before)
+    {
+        var effects = _effects;
+        Volatile.Write(ref _batchInstantTicks, now.UtcTicks);
+        RunDue(now);
+        long ran = 1;
+        var beforeTicks = before.UtcTicks;
+        while (_effects == effects && NextDueAt is { } due && due.UtcTicks < beforeTicks)
+        {
+            Volatile.Write(ref _batchInstantTicks, due.UtcTicks);
+            RunDue(due);
+            ran++;
+        }
+
+        return ran;
     }
 
     /// <summary>Runs every due instant up to and including <paramref name="end"/> (tests, benchmarks; the harness steps its own clock).</summary>
@@ -223,6 +288,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         _sketch = Emulator.Sketch.Create(Options.Sketch, os);
         _setup = _sketch.Setup().GetEnumerator();
         _phase = Phase.Setup;
+        _effects++;
         _waiting = false;
         _waitUntil = null;
         LoopCount = 0;
@@ -241,6 +307,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
 
         _os!.AdvanceTo(ElapsedMsAt(_time.GetUtcNow()));
         _phase = Phase.Off;
+        _effects++;
         _cloudConnectAtMs = null;
         _setup?.Dispose();
         _setup = null;
@@ -288,6 +355,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         }
 
         os.CloudConnected = false;
+        _effects++;
         FailQueuedCalls("device is not connected to the cloud");
         _cloud.Disconnected(DeviceId);
     }
@@ -473,6 +541,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
                 _waitUntil = null;
             }
 
+            _effects++;
             if (!_setup!.MoveNext())
             {
                 _setup.Dispose();
@@ -503,6 +572,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
         _dropLinkOnNextPublish = null;
         var os = _os!;
         os.CloudConnected = false;
+        _effects++;
         FailQueuedCalls("device is not connected to the cloud");
         _cloud.Disconnected(DeviceId);
         _cloudConnectAtMs = os.ElapsedMs + (reconnectAfter.Ticks / TimeSpan.TicksPerMillisecond);
@@ -512,6 +582,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     private void ConnectCloud()
     {
         _os!.CloudConnected = true;
+        _effects++;
         _cloud.Connected(this);
     }
 
@@ -519,6 +590,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     {
         var result = os.CallFunction(call.Name, call.Argument);
         var record = new FunctionCallRecord(os.Now, os.Millis(), call.Name, call.Argument, result);
+        _effects++;
         _functionCalls.Add(record);
         FunctionCalled?.Invoke(record);
         call.Completed(result);
@@ -528,12 +600,14 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     {
         while (_calls.TryDequeue(out var call))
         {
+            _effects++;
             call.Completed(FunctionCallResult.Failed(reason));
         }
     }
 
     private void OnPublishAttempted(PublishAttempt attempt)
     {
+        _effects++;
         _publishes.Add(attempt);
         PublishAttempted?.Invoke(attempt);
     }
@@ -541,18 +615,21 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
     private void OnSerialLine(string text)
     {
         var line = new SerialLine(_os!.Now, text);
+        _effects++;
         _serialLines.Add(line);
         SerialLineWritten?.Invoke(line);
     }
 
     private void OnSerialBytes(ReadOnlySpan<byte> bytes)
     {
+        _effects++;
         _serialBytes.Write(bytes);
         SerialBytesWritten?.Invoke(bytes);
     }
 
     private void OnPinModeSet(int pin, GpioMode mode)
     {
+        _effects++;
         if (pin == DeviceOs.D7)
         {
             UpdateUserLed();
@@ -561,6 +638,11 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
 
     private void OnPinWritten(int pin, bool level, bool changed)
     {
+        if (changed || PinWritten is not null)
+        {
+            _effects++;
+        }
+
         PinWritten?.Invoke(pin, level, changed);
         if (changed && pin == DeviceOs.D7)
         {
@@ -579,6 +661,7 @@ public sealed class EmulatedDevice : IDeviceUnderTest, ICloudSessionDevice
 
         _lastUserLedOn = on;
         var change = new LedChange(_os!.Now, _os.Millis(), on, level);
+        _effects++;
         _ledChanges.Add(change);
         UserLedChanged?.Invoke(change);
     }

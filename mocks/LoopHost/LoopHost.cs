@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text.Json;
 using ParticleBlynk.Emulator;
@@ -141,7 +142,8 @@ public sealed class LoopHost : IAsyncDisposable
         if (Clock is { } clock)
         {
             var atStart = Boards.Where(b => b.Options.PowerOn == PowerOn.AtStart).ToList();
-            if (!await clock.AdvanceUntilAsync(() => atStart.All(b => b.IsReady), TimeSpan.FromMinutes(2)).ConfigureAwait(false))
+            // Ready (setup returned, cloud connected) only changes with an effect of the device: loops between effects batch.
+            if (!await clock.AdvanceUntilAsync(() => atStart.All(b => b.IsReady), TimeSpan.FromMinutes(2), ConditionCheck.AfterEffects).ConfigureAwait(false))
             {
                 throw new TimeoutException($"Boards not ready after 2 virtual minutes: {string.Join(", ", atStart.Where(b => !b.IsReady).Select(b => $"{b.Id} {b.State}"))}.");
             }
@@ -295,13 +297,17 @@ public sealed class LoopHost : IAsyncDisposable
     }
 
     // The simulated sensor moves inside loop() without an event: a change of it counts as "something observable changed".
-    private void NoteSensorChange(int board)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool NoteSensorChange(int board)
     {
         if (Boards[board].Device.Sketch is { } sketch && sketch.V15 != _lastV15[board])
         {
             _lastV15[board] = sketch.V15;
             Interlocked.Increment(ref _deviceChanges);
+            return true;
         }
+
+        return false;
     }
 
     // Publishes refused on the device never reach the cloud: the journal hears of them from the device.
@@ -325,16 +331,66 @@ public sealed class LoopHost : IAsyncDisposable
         }
     }
 
-    private sealed class BoardOnClock(LoopHost host, int board) : IClockParticipant
+    // A board on the harness clock. Its loops may run back to back (batched) while nothing else happens; a sensor change
+    // counts as an effect like the device's own (it bumps ChangeStamp, which drivers wait on): a batch that stops after
+    // effects stops after it.
+    private sealed class BoardOnClock : IBatchingClockParticipant
     {
-        private readonly EmulatedDevice _device = host.Boards[board].Device;
+        private readonly LoopHost _host;
+        private readonly int _board;
+        private readonly EmulatedDevice _device;
+        private readonly Func<DateTimeOffset, bool> _next;
+        private readonly Func<long> _instant;
+        private Func<DateTimeOffset, bool>? _moveTo;
+        private bool _stopAfterEffects;
+
+        public BoardOnClock(LoopHost host, int board)
+        {
+            _host = host;
+            _board = board;
+            _device = host.Boards[board].Device;
+            _next = Next;
+            _instant = () => _device.BatchInstantTicks;
+        }
 
         public DateTimeOffset? NextDueAt => _device.NextDueAt;
 
         public void RunDue(DateTimeOffset now)
         {
             _device.RunDue(now);
-            host.NoteSensorChange(board);
+            _host.NoteSensorChange(_board);
+        }
+
+        // Between two batched loops (millions a virtual day): optimized from the first call, see EmulatedDevice.RunDueBatch.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private bool Next(DateTimeOffset instant) => !(_host.NoteSensorChange(_board) && _stopAfterEffects) && _moveTo!(instant);
+
+        public long RunDueBatch(DateTimeOffset now, DateTimeOffset before, Func<DateTimeOffset, bool> moveTo, bool stopAfterEffects)
+        {
+            if (!stopAfterEffects && _host.Clock is { } clock)
+            {
+                // Advancing: loops run as bare, time lent to the device; every crossing to another component is a device
+                // effect, and the batch ends right after it.
+                clock.Time.BeginBatch(_instant);
+                long ran;
+                try
+                {
+                    ran = _device.RunDueUntilEffect(now, before);
+                }
+                finally
+                {
+                    clock.Time.EndBatch(new DateTimeOffset(_device.BatchInstantTicks, TimeSpan.Zero));
+                }
+
+                _host.NoteSensorChange(_board);
+                return ran;
+            }
+
+            _moveTo = moveTo;
+            _stopAfterEffects = stopAfterEffects;
+            var batched = _device.RunDueBatch(now, before, _next, stopAfterEffects);
+            _host.NoteSensorChange(_board);
+            return batched;
         }
     }
 

@@ -128,7 +128,7 @@ public sealed class WorkTrackerTests
         slot.Release();
 
         // When
-        slot.Hold(clock.Work.Park(flowId, "waiting for device loop"));
+        slot.Hold(() => clock.Work.Park(flowId, "waiting for device loop"));
 
         // Then
         clock.Work.Busy.Should().Be(1, "the flow must not stay parked by a wake-up that already happened");

@@ -1,112 +1,263 @@
-using Microsoft.Extensions.Time.Testing;
-
+using System.Runtime.CompilerServices;
 namespace ParticleBlynk.Timeline;
 
 /// <summary>
-/// A <see cref="FakeTimeProvider"/> that knows when its next timer is due, so the harness clock can step
-/// exactly to it. FakeTimeProvider alone fires every timer due inside an Advance with the clock already at the
-/// end of the advance (measured: a 3 ms timer fired seeing +20 ms), which would blur every latency we measure.
+/// The harness's virtual time: a <see cref="TimeProvider"/> that moves only when told (<see cref="SetUtcNow"/>) and knows
+/// when its next timer is due, so the harness clock can step exactly to it. Timers due at or before the new time fire
+/// synchronously inside <see cref="SetUtcNow"/>, earliest first (ties in the order they were armed), each once per move.
+/// <para>
+/// Timers live in a binary heap keyed by due time with lazy deletion (a re-armed or disposed timer leaves a stale entry
+/// that is skipped when it reaches the top), so the next due time costs O(1) and arming O(log n) however many timers came
+/// and went before — FakeTimeProvider and the previous tracked set scanned every waiter on every read and every move,
+/// and their sets never shrank after a peak. Moving time while no timer is due is a few nanoseconds (no lock): the harness
+/// clock sets the time before every device loop it batches.
+/// </para>
 /// </summary>
-public sealed class VirtualTimeProvider : FakeTimeProvider
+public sealed class VirtualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
-    private readonly HashSet<TrackedTimer> _timers = [];
+    private readonly PriorityQueue<Entry, (long Due, long Sequence)> _heap = new();
+    private long _now;
+    private volatile Func<long>? _batchNow;
+    private long _nextDue = long.MaxValue;
+    private long _sequence;
+    private long _armed;
+    private long _fired;
+    private int _waking;
 
-    public VirtualTimeProvider(DateTimeOffset start)
-        : base(start)
-    {
-    }
+    public VirtualTimeProvider(DateTimeOffset start) => _now = start.UtcTicks;
+
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    /// <summary>Ticks per second, like FakeTimeProvider: a timestamp is the virtual time's ticks.</summary>
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    /// <summary>How many times a timer has been armed (created with a due time or changed); moves when a timer may be due earlier.</summary>
+    public long ArmCount => Volatile.Read(ref _armed);
+
+    /// <summary>How many timer callbacks have run.</summary>
+    public long FiredCount => Volatile.Read(ref _fired);
+
+    public override DateTimeOffset GetUtcNow() => new(NowTicks(), TimeSpan.Zero);
+
+    public override long GetTimestamp() => NowTicks();
 
     /// <summary>The earliest instant a live timer is due, or null when none is armed.</summary>
-    public DateTimeOffset? NextTimerDueAt()
+    public DateTimeOffset? NextTimerDueAt() => NextTimerDueTicks() is var due && due == long.MaxValue ? null : new DateTimeOffset(due, TimeSpan.Zero);
+
+    /// <summary>The earliest due time of a live timer in ticks, <see cref="long.MaxValue"/> when none is armed.</summary>
+    public long NextTimerDueTicks()
     {
         lock (_gate)
         {
-            DateTimeOffset? next = null;
-            foreach (var timer in _timers)
-            {
-                if (timer.DueAt is { } due && (next is null || due < next))
-                {
-                    next = due;
-                }
-            }
-
-            return next;
+            PruneLocked();
+            return _nextDue;
         }
     }
+
+    /// <summary>Sets virtual time (never backwards) and fires every timer due by then, earliest first.</summary>
+    public void SetUtcNow(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        var now = NowTicks();
+        if (ticks < now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "Virtual time cannot go backwards.");
+        }
+
+        Interlocked.Exchange(ref _now, ticks); // a full fence: an arm that races sees the new time, or this sees its due
+        if (ticks >= Volatile.Read(ref _nextDue))
+        {
+            WakeWaiters();
+        }
+    }
+
+    /// <summary>
+    /// Sets virtual time to <paramref name="value"/> when no timer is due by then (true), with a plain write: the harness
+    /// clock's move between two batched device loops, while nothing else runs. False (time unchanged) when a timer would
+    /// be due, or when <paramref name="value"/> is earlier than now: the caller stops its batch and steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryMoveBeforeNextTimer(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        if (ticks >= Volatile.Read(ref _nextDue) || ticks < NowTicks())
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _now, ticks);
+        return true;
+    }
+
+    /// <summary>
+    /// Lends "now" to <paramref name="source"/> (the instant a batching device is running) until <see cref="EndBatch"/>:
+    /// the device moves through its loops without setting the time for each, and whatever reads the time meanwhile (a
+    /// publish reaching the Particle mock, a timer it arms) gets the instant of the loop running. The caller guarantees
+    /// the source only moves forward and stays before the next timer due (the harness clock batches up to it).
+    /// </summary>
+    public void BeginBatch(Func<long> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        _batchNow = source;
+    }
+
+    /// <summary>Ends <see cref="BeginBatch"/> with time at <paramref name="value"/> (the last instant the batch ran).</summary>
+    public void EndBatch(DateTimeOffset value)
+    {
+        Volatile.Write(ref _now, value.UtcTicks);
+        _batchNow = null;
+        if (value.UtcTicks >= Volatile.Read(ref _nextDue))
+        {
+            WakeWaiters();
+        }
+    }
+
+    /// <summary>Moves time forward by <paramref name="delta"/> (tests).</summary>
+    public void Advance(TimeSpan delta) => SetUtcNow(GetUtcNow() + delta);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var tracked = new TrackedTimer(this);
-        tracked.Arm(dueTime, period);
-
-        tracked.Inner = base.CreateTimer(
-            s =>
-            {
-                tracked.OnFired();
-                callback(s);
-            },
-            state,
-            dueTime,
-            period);
-        return tracked;
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new VirtualTimer(this, callback, state);
+        timer.Change(dueTime, period);
+        return timer;
     }
 
-    private void Forget(TrackedTimer timer)
+    public override string ToString() => GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fff", global::System.Globalization.CultureInfo.InvariantCulture);
+
+    private long NowTicks() => _batchNow is { } batch ? batch() : Volatile.Read(ref _now);
+
+    private void Arm(VirtualTimer timer, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dueTime, Timeout.InfiniteTimeSpan);
+        ArgumentOutOfRangeException.ThrowIfLessThan(period, Timeout.InfiniteTimeSpan);
+        lock (_gate)
+        {
+            timer.Version++;
+            timer.Period = period;
+            if (dueTime == Timeout.InfiniteTimeSpan || timer.Disposed)
+            {
+                return;
+            }
+
+            var due = NowTicks() + dueTime.Ticks;
+            _heap.Enqueue(new Entry(timer, timer.Version), (due, ++_sequence));
+            Interlocked.Increment(ref _armed);
+            if (due < _nextDue)
+            {
+                Volatile.Write(ref _nextDue, due);
+            }
+        }
+
+        if (dueTime.Ticks <= 0 || NowTicks() >= Volatile.Read(ref _nextDue))
+        {
+            WakeWaiters(); // due already (FakeTimeProvider fires a zero due time at once, too)
+        }
+    }
+
+    private void Disarm(VirtualTimer timer)
     {
         lock (_gate)
         {
-            _timers.Remove(timer);
+            timer.Version++;
+            timer.Disposed = true;
         }
     }
 
-    private sealed class TrackedTimer(VirtualTimeProvider owner) : ITimer
+    // Fires due timers one at a time, earliest first, outside the lock (a callback may arm timers or read the time).
+    // A callback that moves time or arms a due timer re-enters: the outer loop picks those up.
+    private void WakeWaiters()
     {
-        private TimeSpan _period = Timeout.InfiniteTimeSpan;
-
-        public ITimer? Inner { get; set; }
-
-        public DateTimeOffset? DueAt { get; private set; }
-
-        public void Arm(TimeSpan dueTime, TimeSpan period)
+        if (Interlocked.Exchange(ref _waking, 1) == 1)
         {
-            lock (owner._gate)
-            {
-                _period = period;
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : owner.GetUtcNow() + dueTime;
-                owner._timers.Add(this); // re-armed by Change after firing: tracked again
-            }
+            return;
         }
 
-        public void OnFired()
+        try
         {
-            var oneShot = _period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero;
-            lock (owner._gate)
+            while (true)
             {
-                DueAt = oneShot ? null : owner.GetUtcNow() + _period;
-                if (oneShot)
+                VirtualTimer timer;
+                lock (_gate)
                 {
-                    owner._timers.Remove(this); // fired and not re-armed: forgotten, so a long run does not accumulate them
+                    PruneLocked();
+                    if (_nextDue > NowTicks())
+                    {
+                        return;
+                    }
+
+                    _heap.TryDequeue(out var entry, out var key);
+                    timer = entry.Timer;
+                    timer.Version++;
+                    if (timer.Period > TimeSpan.Zero)
+                    {
+                        // Periodic: next due one period after this due time (as FakeTimeProvider: a long move fires it once per period).
+                        var next = key.Due + timer.Period.Ticks;
+                        _heap.Enqueue(new Entry(timer, timer.Version), (next, ++_sequence));
+                    }
+
+                    PruneLocked();
                 }
+
+                Interlocked.Increment(ref _fired);
+                timer.Callback(timer.State);
             }
         }
+        finally
+        {
+            Volatile.Write(ref _waking, 0);
+            if (NowTicks() >= Volatile.Read(ref _nextDue))
+            {
+                WakeWaiters(); // armed due by another thread while this one was leaving
+            }
+        }
+    }
+
+    // Drops stale entries (re-armed or disposed timers) from the top and publishes the next due time.
+    private void PruneLocked()
+    {
+        while (_heap.TryPeek(out var entry, out var key))
+        {
+            if (entry.Version == entry.Timer.Version)
+            {
+                Volatile.Write(ref _nextDue, key.Due);
+                return;
+            }
+
+            _heap.Dequeue();
+        }
+
+        Volatile.Write(ref _nextDue, long.MaxValue);
+    }
+
+    private readonly record struct Entry(VirtualTimer Timer, long Version);
+
+    private sealed class VirtualTimer(VirtualTimeProvider owner, TimerCallback callback, object? state) : ITimer
+    {
+        public TimerCallback Callback { get; } = callback;
+
+        public object? State { get; } = state;
+
+        // Guarded by the owner's gate.
+        public long Version { get; set; }
+
+        public TimeSpan Period { get; set; } = Timeout.InfiniteTimeSpan;
+
+        public bool Disposed { get; set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            Arm(dueTime, period);
-            return Inner?.Change(dueTime, period) ?? false;
-        }
-
-        public void Dispose()
-        {
-            lock (owner._gate)
+            if (Disposed)
             {
-                DueAt = null;
+                return false;
             }
 
-            owner.Forget(this);
-            Inner?.Dispose();
+            owner.Arm(this, dueTime, period);
+            return true;
         }
+
+        public void Dispose() => owner.Disarm(this);
 
         public ValueTask DisposeAsync()
         {
