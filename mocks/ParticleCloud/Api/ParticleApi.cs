@@ -218,7 +218,7 @@ internal sealed class ParticleApi(ParticleCloudModel model, CancellationToken sh
         });
 
         // Park last: parked earlier, the clock could settle and step before the timer or the queued call exist.
-        slot.Hold(flowId is null ? NoWait.Instance : Services.Work.Park(flowId, "waiting for device loop"));
+        slot.Hold(() => flowId is null ? NoWait.Instance : Services.Work.Park(flowId, "waiting for device loop")); // under the slot's lock: a wake-up before it is not lost
         return await done.Task.ConfigureAwait(false);
     }
 

@@ -7,6 +7,8 @@ namespace ParticleBlynk.Targets.Emulator;
 /// Time on an in-process harness clock: passing time runs every event on the way, exactly and at once; waiting looks at
 /// the condition again whenever something observable changed. <paramref name="catchUp"/> runs after every move, so
 /// feeds outside the clock (an event stream over loopback) have delivered what happened before a condition is read.
+/// A wait looks only at effects (the change stamp moves on a hop, a serial line, the LED, the sensor), so the device's
+/// loops without one run back to back in between (<see cref="ConditionCheck.AfterEffects"/>).
 /// </summary>
 internal sealed class VirtualTimeDriver(HarnessClock clock, Func<long> changeStamp, Func<Task> catchUp) : ITimeDriver
 {
@@ -37,7 +39,7 @@ internal sealed class VirtualTimeDriver(HarnessClock clock, Func<long> changeSta
             }
 
             var stamp = changeStamp();
-            if (!await clock.AdvanceUntilAsync(() => changeStamp() != stamp, end - clock.Now))
+            if (!await clock.AdvanceUntilAsync(() => changeStamp() != stamp, end - clock.Now, ConditionCheck.AfterEffects))
             {
                 await catchUp();
                 return await condition();
