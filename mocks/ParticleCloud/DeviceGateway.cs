@@ -29,21 +29,22 @@ internal sealed class DeviceGateway(ParticleCloudModel model) : IParticleCloudLi
 
     public bool Publish(DeviceEvent deviceEvent)
     {
-        var refused = new Hop
+        Hop Refused(HopOutcome outcome, string reason) => new()
         {
             Kind = HopKind.PublishRefused, Source = $"device {deviceEvent.DeviceId}", Target = "Particle Cloud", DeviceId = deviceEvent.DeviceId,
-            EventName = deviceEvent.Name, Payload = deviceEvent.Data,
+            EventName = deviceEvent.Name, Payload = deviceEvent.Data, Outcome = outcome, Reason = reason,
         };
+
         if (model.Registry.ById(deviceEvent.DeviceId) is not { Session: not null } device)
         {
-            model.Services.Journal.Record(refused with { Outcome = HopOutcome.Rejected, Reason = "no cloud session: the device is not connected" });
+            model.Services.Journal.Record(Refused(HopOutcome.Rejected, "no cloud session: the device is not connected"));
             return false;
         }
 
         device.LastHeard = model.Services.Time.GetUtcNow();
         if (device.ForcedOffline)
         {
-            model.Services.Journal.Record(refused with { Outcome = HopOutcome.Failed, Reason = "device marked offline by the test: the cloud did not receive it" });
+            model.Services.Journal.Record(Refused(HopOutcome.Failed, "device marked offline by the test: the cloud did not receive it"));
             return false;
         }
 

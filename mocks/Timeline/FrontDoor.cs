@@ -119,6 +119,26 @@ public sealed class FrontDoor
         var at = _time.GetUtcNow();
         string? note = null;
         var gone = false;
+        var logged = 0;
+        void Log()
+        {
+            if (Interlocked.Exchange(ref logged, 1) == 0)
+            {
+                Requests.Record(new LoggedRequest(
+                    at,
+                    request.Method,
+                    CleanText.Cut(request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString, 1024)!,
+                    CleanText.Cut(request.Headers.Host.ToString(), 256)!,
+                    gone && !context.Response.HasStarted ? 0 : context.Response.StatusCode,
+                    capture.BytesRead,
+                    capture.Prefix(),
+                    note));
+            }
+        }
+
+        // Logged when the answer starts, before a byte of it can reach the client (a client that reads the log right after
+        // its answer finds its request there); a request that never got an answer is logged at the end.
+        context.Response.OnStarting(static log => { ((Action)log)(); return Task.CompletedTask; }, (Action)Log);
         try
         {
             if (HostProblem(request) is { } problem)
@@ -164,15 +184,7 @@ public sealed class FrontDoor
         }
         finally
         {
-            Requests.Record(new LoggedRequest(
-                at,
-                request.Method,
-                CleanText.Cut(request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString, 1024)!,
-                CleanText.Cut(request.Headers.Host.ToString(), 256)!,
-                gone && !context.Response.HasStarted ? 0 : context.Response.StatusCode,
-                capture.BytesRead,
-                capture.Prefix(),
-                note));
+            Log();
         }
     }
 

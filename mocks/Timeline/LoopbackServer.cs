@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using WireMock.Logging;
 using WireMock.Server;
@@ -72,6 +73,12 @@ public static class LoopbackServer
                 kestrel.Limits.MaxRequestBodySize = door.MaxRequestBodyBytes;
                 kestrel.Limits.MaxRequestBufferSize = MaxRequestBufferBytes;
                 kestrel.Limits.MaxResponseBufferSize = MaxResponseBufferBytes;
+            }).PostConfigure<SocketTransportOptions>(sockets =>
+            {
+                // A request is handled on the thread its bytes arrived on, and an answer written on the thread that wrote it,
+                // instead of each being queued to another thread first (two thread hops per request on loopback). Safe here:
+                // no handler of a mock blocks (every wait is awaited, Kestrel forbids synchronous body I/O).
+                sockets.UnsafePreferInlineScheduling = true;
             }),
             PreWireMockMiddlewareInit = app =>
             {

@@ -144,8 +144,22 @@ public sealed record WebhookRequest(string Method, string Url, string? Body, str
     }
 
     /// <summary>application/x-www-form-urlencoded with RFC 3986 percent-encoding (P-WH: ',' → %2C, ':' → %3A, '!' → %21, ' ' → %20).</summary>
-    public static string Encode(IEnumerable<KeyValuePair<string, string>> pairs) =>
-        string.Join("&", pairs.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
+    public static string Encode(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var text = new StringBuilder(128);
+        foreach (var (key, value) in pairs)
+        {
+            if (text.Length > 0)
+            {
+                text.Append('&');
+            }
+
+            text.Append(Uri.EscapeDataString(key)).Append('=').Append(Uri.EscapeDataString(value));
+        }
+
+        return text.ToString();
+    }
 
     private static IEnumerable<KeyValuePair<string, string>> RenderPairs(JsonElement? element, Func<string, string> render)
     {

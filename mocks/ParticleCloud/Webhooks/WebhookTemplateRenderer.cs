@@ -88,15 +88,33 @@ public sealed class WebhookTemplateRenderer
     /// The variables of one event: the event data's top-level keys when the data is a valid JSON object (otherwise none:
     /// a truncated payload renders {{t}} empty), overridden by the pre-defined PARTICLE_* variables (contracts.md §3.3).
     /// </summary>
+    private const int PredefinedVariables = 12; // PARTICLE_* (7), PRODUCT_ID, SPARK_* (4)
+
     public IReadOnlyDictionary<string, object?> CreateView(ParticleEvent evt, int? productId)
     {
-        var view = new JsObject();
-        if (TryParseObject(evt.Data) is { } data)
+        // The data's keys go straight into the view, sized once for them and the 12 pre-defined names (was: parsed into an
+        // object of its own, copied, and the view grown 3 -> 7 -> 17 -> 37 buckets on every event).
+        JsObject view;
+        try
         {
-            foreach (var (key, value) in data)
+            using var document = JsonDocument.Parse(evt.Data);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object)
             {
-                view[key] = value;
+                view = new JsObject(root.GetPropertyCount() + PredefinedVariables);
+                foreach (var property in root.EnumerateObject())
+                {
+                    view[property.Name] = Convert(property.Value);
+                }
             }
+            else
+            {
+                view = new JsObject(PredefinedVariables);
+            }
+        }
+        catch (JsonException)
+        {
+            view = new JsObject(PredefinedVariables);
         }
 
         var published = evt.PublishedAtText;
@@ -188,6 +206,11 @@ public sealed class JsObject : Dictionary<string, object?>
 {
     public JsObject()
         : base(StringComparer.Ordinal)
+    {
+    }
+
+    public JsObject(int capacity)
+        : base(capacity, StringComparer.Ordinal)
     {
     }
 

@@ -10,16 +10,21 @@ public sealed class WebhookThrottle(WebhookThrottlePolicy policy, TimeProvider t
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, HostRating> _hosts = new(StringComparer.OrdinalIgnoreCase);
+    private int _sleeping; // hosts asleep now; written under the lock, read without it (the common case: none)
 
     public WebhookThrottlePolicy Policy => policy;
 
     /// <summary>Whether a request to <paramref name="host"/> would be skipped now.</summary>
     public bool IsSleeping(string host)
     {
+        if (Volatile.Read(ref _sleeping) == 0)
+        {
+            return false; // nothing sleeps: no lock taken on every delivery
+        }
+
         lock (_gate)
         {
-            var rating = Rating(host);
-            if (rating.SleepingSince is null)
+            if (!_hosts.TryGetValue(host, out var rating) || rating.SleepingSince is null)
             {
                 return false;
             }
@@ -28,6 +33,7 @@ public sealed class WebhookThrottle(WebhookThrottlePolicy policy, TimeProvider t
             {
                 rating.SleepingSince = null;
                 rating.Outcomes.Clear();
+                Volatile.Write(ref _sleeping, _sleeping - 1);
                 return false;
             }
 
@@ -56,7 +62,11 @@ public sealed class WebhookThrottle(WebhookThrottlePolicy policy, TimeProvider t
             var errors = rating.Outcomes.Count(o => !o.Success);
             if (errors >= policy.MinimumErrors && errors > rating.Outcomes.Count - errors)
             {
-                rating.SleepingSince ??= now;
+                if (rating.SleepingSince is null)
+                {
+                    rating.SleepingSince = now;
+                    Volatile.Write(ref _sleeping, _sleeping + 1);
+                }
             }
         }
     }

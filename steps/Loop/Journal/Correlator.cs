@@ -31,6 +31,13 @@ internal sealed class Correlator
     /// </summary>
     public Hop Link(Hop hop, List<Hop> inferred)
     {
+        var (kind, correlation, leg) = Classify(hop, inferred);
+        return hop with { Kind = kind, Correlation = correlation, Leg = leg };
+    }
+
+    /// <summary>What <see cref="Link"/> sets on the hop, without copying it: the journal sets these with its own fields in one copy.</summary>
+    public (HopKind Kind, string Correlation, Leg Leg) Classify(Hop hop, List<Hop> inferred)
+    {
         var correlation = hop.Correlation.Length > 0 ? hop.Correlation : null;
         var echo = false;
         switch (hop.Kind)
@@ -143,7 +150,7 @@ internal sealed class Correlator
         }
 
         var kind = echo && hop.Kind == HopKind.Publish ? HopKind.Echo : hop.Kind;
-        return hop with { Kind = kind, Correlation = correlation, Leg = LegClassifier.Classify(kind, echo) };
+        return (kind, correlation, LegClassifier.Classify(kind, echo));
     }
 
     /// <summary>The correlation a hop recorded elsewhere (a remote lab) already carries: keep it, and keep counting past it.</summary>

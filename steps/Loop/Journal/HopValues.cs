@@ -10,8 +10,16 @@ public static class HopValues
     public static IReadOnlyList<(string Pin, string Value)> Written(Hop write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        return [.. (write.Http is { } http ? http.Query : QueryPairs.Parse(write.Payload))
-            .Where(p => p.Key.Length > 1 && (p.Key[0] is 'V' or 'v') && char.IsAsciiDigit(p.Key[1]))
-            .Select(p => (p.Key.ToUpperInvariant(), Uri.UnescapeDataString(p.Value)))];
+        var pairs = write.Http is { } http ? http.Query : QueryPairs.Parse(write.Payload);
+        var written = new List<(string Pin, string Value)>(pairs.Count);
+        foreach (var (name, value) in pairs)
+        {
+            if (name.Length > 1 && (name[0] is 'V' or 'v') && char.IsAsciiDigit(name[1]))
+            {
+                written.Add((name.ToUpperInvariant(), Uri.UnescapeDataString(value)));
+            }
+        }
+
+        return written;
     }
 }

@@ -45,12 +45,29 @@ public sealed record HttpExchange(string Method, string Url)
 /// <summary>Splits a query string into (name, raw value) pairs without decoding: "a=1&b" → (a,1), (b,"").</summary>
 public static class QueryPairs
 {
-    public static IReadOnlyList<KeyValuePair<string, string>> Parse(string query) =>
-        query.Length == 0
-            ? []
-            : query.TrimStart('?').Split('&').Where(p => p.Length > 0).Select(p =>
+    public static IReadOnlyList<KeyValuePair<string, string>> Parse(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var rest = query.AsSpan().TrimStart('?');
+        if (rest.IsEmpty)
+        {
+            return [];
+        }
+
+        // One pass, no LINQ: the journal parses the query of every webhook request and Blynk write (several per delivery).
+        var pairs = new List<KeyValuePair<string, string>>(4);
+        foreach (var range in rest.Split('&'))
+        {
+            var part = rest[range];
+            if (part.IsEmpty)
             {
-                var eq = p.IndexOf('=', StringComparison.Ordinal);
-                return eq < 0 ? KeyValuePair.Create(p, "") : KeyValuePair.Create(p[..eq], p[(eq + 1)..]);
-            }).ToList();
+                continue;
+            }
+
+            var eq = part.IndexOf('=');
+            pairs.Add(eq < 0 ? KeyValuePair.Create(part.ToString(), "") : KeyValuePair.Create(part[..eq].ToString(), part[(eq + 1)..].ToString()));
+        }
+
+        return pairs;
+    }
 }

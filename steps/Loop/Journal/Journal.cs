@@ -26,6 +26,7 @@ public sealed class Journal
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly Correlator _correlator = new();
+    private readonly List<Hop> _inferred = []; // the correlator's inferred hops of one record (used under the lock)
     private readonly List<Hop> _hops = [];
     private readonly List<long> _addedAt = []; // the change number each kept hop was appended at (ascending)
     private readonly List<(long Change, long Sequence)> _completions = []; // hops completed in place, by change number
@@ -182,25 +183,38 @@ public sealed class Journal
     public Hop Record(Hop hop)
     {
         ArgumentNullException.ThrowIfNull(hop);
-        var recorded = new List<Hop>(1);
+        Hop kept;
+        List<Hop>? implied = null;
         lock (_gate)
         {
-            var inferred = new List<Hop>();
-            var linked = _correlator.Link(hop, inferred);
-            foreach (var implied in inferred)
+            // One copy of the hop per record (was three: linked, kept, and two lists per call); hops the correlator infers are
+            // rare (a journal fed by observers only) and keep their own path.
+            _inferred.Clear();
+            var (kind, correlation, leg) = _correlator.Classify(hop, _inferred);
+            if (_inferred.Count > 0)
             {
-                recorded.Add(Keep(implied));
+                implied = new List<Hop>(_inferred.Count);
+                foreach (var inferred in _inferred)
+                {
+                    implied.Add(Keep(inferred));
+                }
+
+                _inferred.Clear();
             }
 
-            recorded.Add(Keep(linked));
+            kept = Keep(hop, kind, correlation, leg);
         }
 
-        foreach (var kept in recorded)
+        if (implied is not null)
         {
-            HopRecorded?.Invoke(kept);
+            foreach (var inferred in implied)
+            {
+                HopRecorded?.Invoke(inferred);
+            }
         }
 
-        return recorded[^1];
+        HopRecorded?.Invoke(kept);
+        return kept;
     }
 
     /// <summary>
@@ -283,10 +297,15 @@ public sealed class Journal
     /// <summary>The journal as text, one hop per line (failure messages, the report), tokens redacted.</summary>
     public string Render(Secrets? secrets = null, IEnumerable<Hop>? hops = null) => JournalText.Render(hops ?? Hops, secrets, Dropped);
 
-    private Hop Keep(Hop hop)
+    private Hop Keep(Hop hop) => Keep(hop, hop.Kind, hop.Correlation, hop.Leg);
+
+    private Hop Keep(Hop hop, HopKind kind, string correlation, Leg leg)
     {
         var kept = Bound(hop with
         {
+            Kind = kind,
+            Correlation = correlation,
+            Leg = leg,
             Sequence = ++_nextSequence,
             At = hop.At == default ? _time.GetUtcNow() : hop.At,
             Bytes = hop.Bytes > 0 ? hop.Bytes : Encoding.UTF8.GetByteCount(hop.Payload),
