@@ -128,6 +128,9 @@ public sealed record LabConfiguration
         }
     }
 
+    /// <summary>The account a scenario's boards are claimed to.</summary>
+    private const string ScenarioAccount = "lab@example.com";
+
     /// <summary>
     /// One scenario's lab: the account with its token, the board claimed to it, the scenario's Particle webhook, and the
     /// doc's Blynk template, device and V16 webhook. The board powers on when the scenario says.
@@ -140,33 +143,42 @@ public sealed record LabConfiguration
             return ForFleet(spec, fleet);
         }
 
-        const string account = "lab@example.com";
-        var particle = new ParticleCloudBuilder()
-            .WithAccount(account, spec.ParticleAccessToken)
-            .WithWebhook(spec.ParticleWebhookJson, account)
-            .Build();
-        var blynk = new BlynkCloudBuilder()
+        var blynk = ScenarioBlynk(spec)
             .WithSeedIntegration(spec.BlynkToken, spec.DeviceId, spec.EffectiveWebhookAccessToken, spec.BlynkRegion)
-            .WithQuota(new WebhookQuotaPolicy(spec.BlynkWebhookQuotaRequests, spec.BlynkWebhookQuotaWindow))
-            .WithBehaviour(b => b with { HttpApiWriteFiresWebhook = spec.BlynkHttpApiWriteFiresWebhook, WebhookDispatchDelay = spec.BlynkWebhookDispatchDelay })
             .Build();
-        var board = new BoardOptions
-        {
-            Id = spec.DeviceId,
-            Name = spec.DeviceName,
-            Platform = spec.Platform,
-            Sketch = spec.Firmware == FirmwareKind.Fixed ? SketchKind.Fixed : SketchKind.Seed,
-            Token = spec.EffectiveFirmwareToken,
-            Owner = account,
-            DeviceOs = spec.DeviceOsVersion?.ToString(),
-            CloudConnectDelay = spec.CloudConnectDelay,
-            SerialHostAttached = spec.SerialHostAttached,
-            MillisAtBoot = spec.MillisAtBoot,
-            LoopInterval = spec.LoopInterval,
-            PowerOn = PowerOn.Manual,
-        };
-        return new LabConfiguration { Particle = particle, Blynk = blynk, Devices = [board] }.Validated();
+        var board = ScenarioBoard(spec, spec.DeviceId, spec.DeviceName, spec.EffectiveFirmwareToken);
+        return new LabConfiguration { Particle = ScenarioParticle(spec), Blynk = blynk, Devices = [board] }.Validated();
     }
+
+    /// <summary>The scenario's account (its token) with the scenario's Particle webhook.</summary>
+    private static ParticleCloudOptions ScenarioParticle(LabSpec spec) =>
+        new ParticleCloudBuilder()
+            .WithAccount(ScenarioAccount, spec.ParticleAccessToken)
+            .WithWebhook(spec.ParticleWebhookJson, ScenarioAccount)
+            .Build();
+
+    /// <summary>The scenario's Blynk quota and its UNCONFIRMED webhook choices, before any template or device.</summary>
+    private static BlynkCloudBuilder ScenarioBlynk(LabSpec spec) =>
+        new BlynkCloudBuilder()
+            .WithQuota(new WebhookQuotaPolicy(spec.BlynkWebhookQuotaRequests, spec.BlynkWebhookQuotaWindow))
+            .WithBehaviour(b => b with { HttpApiWriteFiresWebhook = spec.BlynkHttpApiWriteFiresWebhook, WebhookDispatchDelay = spec.BlynkWebhookDispatchDelay });
+
+    /// <summary>A board of the scenario: its identity and firmware token; everything else as the scenario says. Powers on when a step says.</summary>
+    private static BoardOptions ScenarioBoard(LabSpec spec, string id, string name, string firmwareToken) => new()
+    {
+        Id = id,
+        Name = name,
+        Platform = spec.Platform,
+        Sketch = spec.Firmware == FirmwareKind.Fixed ? SketchKind.Fixed : SketchKind.Seed,
+        Token = firmwareToken,
+        Owner = ScenarioAccount,
+        DeviceOs = spec.DeviceOsVersion?.ToString(),
+        CloudConnectDelay = spec.CloudConnectDelay,
+        SerialHostAttached = spec.SerialHostAttached,
+        MillisAtBoot = spec.MillisAtBoot,
+        LoopInterval = spec.LoopInterval,
+        PowerOn = PowerOn.Manual,
+    };
 
     /// <summary>
     /// A fleet's lab (<see cref="FleetSpec"/>): the scenario's account and Particle webhook, and <see cref="FleetSpec.Boards"/>
@@ -184,15 +196,7 @@ public sealed record LabConfiguration
             throw new ArgumentException($"A fleet has at least 1 board, at most as many misflashed boards, and no negative stagger (got {fleet}).", nameof(fleet));
         }
 
-        const string account = "lab@example.com";
-        var particle = new ParticleCloudBuilder()
-            .WithAccount(account, spec.ParticleAccessToken)
-            .WithWebhook(spec.ParticleWebhookJson, account)
-            .Build();
-        var blynk = new BlynkCloudBuilder()
-            .WithTemplate(BlynkCloudBuilder.SeedTemplate())
-            .WithQuota(new WebhookQuotaPolicy(spec.BlynkWebhookQuotaRequests, spec.BlynkWebhookQuotaWindow))
-            .WithBehaviour(b => b with { HttpApiWriteFiresWebhook = spec.BlynkHttpApiWriteFiresWebhook });
+        var blynk = ScenarioBlynk(spec).WithTemplate(BlynkCloudBuilder.SeedTemplate());
         var devices = new List<DeviceOptions>(fleet.Boards);
         var webhooks = new List<WebhookOptions>(fleet.Boards);
         var boards = ImmutableArray.CreateBuilder<BoardOptions>(fleet.Boards);
@@ -205,26 +209,12 @@ public sealed record LabConfiguration
             var firmwareToken = fleet.IsMisflashed(n) ? LabSpec.NewBlynkToken() : first ? spec.EffectiveFirmwareToken : blynkToken;
             devices.Add(new DeviceOptions { Id = n, Token = blynkToken, Name = name, TemplateId = BlynkCloudBuilder.SeedTemplateId, RegionHost = spec.BlynkRegion });
             webhooks.Add(BlynkCloudBuilder.SeedWebhook(n, id, spec.EffectiveWebhookAccessToken) with { Name = $"particle blynk_led {name}" });
-            boards.Add(new BoardOptions
-            {
-                Id = id,
-                Name = name,
-                Platform = spec.Platform,
-                Sketch = spec.Firmware == FirmwareKind.Fixed ? SketchKind.Fixed : SketchKind.Seed,
-                Token = firmwareToken,
-                Owner = account,
-                DeviceOs = spec.DeviceOsVersion?.ToString(),
-                CloudConnectDelay = spec.CloudConnectDelay,
-                SerialHostAttached = spec.SerialHostAttached,
-                MillisAtBoot = spec.MillisAtBoot,
-                LoopInterval = spec.LoopInterval,
-                PowerOn = PowerOn.Manual,
-            });
+            boards.Add(ScenarioBoard(spec, id, name, firmwareToken));
         }
 
         var options = blynk.Build() with { Devices = [.. devices], Webhooks = [.. webhooks] };
         BlynkCloudBuilder.Validate(options);
-        return new LabConfiguration { Particle = particle, Blynk = options, Devices = boards.MoveToImmutable() }.Validated();
+        return new LabConfiguration { Particle = ScenarioParticle(spec), Blynk = options, Devices = boards.MoveToImmutable() }.Validated();
     }
 
     /// <summary>The Particle options with every board claimed to its owner (so the cloud lists it before it connects).</summary>
