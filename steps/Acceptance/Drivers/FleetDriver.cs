@@ -39,6 +39,28 @@ public sealed class FleetDriver(LabDriver lab)
         await Fleet.PowerOnAllAsync();
     }
 
+    /// <summary>Every board gets power at this instant, then <paramref name="span"/> passes.</summary>
+    public async Task PowerOnAndPassAsync(TimeSpan span)
+    {
+        await PowerOnAsync();
+        await lab.PassAsync(span);
+    }
+
+    /// <summary>The numbers of the boards among <paramref name="boards"/> whose Blynk device's <paramref name="pin"/> does not satisfy <paramref name="holds"/>.</summary>
+    public async Task<IReadOnlyList<int>> BoardsWhosePinFailsAsync(IEnumerable<FleetBoard> boards, string pin, Func<string?, bool> holds)
+    {
+        var failing = new List<int>();
+        foreach (var board in boards)
+        {
+            if (!holds((await Fleet.ReadAsync(board, pin)).Value))
+            {
+                failing.Add(board.Number);
+            }
+        }
+
+        return failing;
+    }
+
     /// <summary>Boards <paramref name="from"/> to <paramref name="to"/> (1-based, inclusive).</summary>
     public IReadOnlyList<FleetBoard> Range(int from, int to) =>
         from >= 1 && to <= Boards.Count && from <= to
@@ -62,6 +84,13 @@ public sealed class FleetDriver(LabDriver lab)
         lab.Require(Capability.CloudInternals, "The fleet's per-board outcomes inside the clouds");
         var leds = lab.Declared.Contains(Capability.LedReadback);
         return await ReadBackAsync(Fleet, FleetSummary.Summarise(Boards, lab.Journal.Hops, LabDriver.PublishEvent), leds);
+    }
+
+    /// <summary>The summary rows of boards <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public async Task<IReadOnlyList<FleetBoardSummary>> SummaryAsync(int from, int to)
+    {
+        var numbers = Range(from, to).Select(b => b.Number).ToHashSet();
+        return [.. (await SummaryAsync()).Where(r => numbers.Contains(r.Board.Number))];
     }
 
     private static async Task<IReadOnlyList<FleetBoardSummary>> ReadBackAsync(IFleetSide side, IReadOnlyList<FleetBoardSummary> rows, bool leds)

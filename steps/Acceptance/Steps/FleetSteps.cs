@@ -20,18 +20,10 @@ public sealed class FleetSteps(FleetDriver fleet, LabDriver lab)
     public void GivenStaggeredPowerOn(int milliseconds) => fleet.StaggerPowerOn(TimeSpan.FromMilliseconds(milliseconds));
 
     [When("the fleet powers on and {int} minute(s) pass(es)")]
-    public async Task WhenTheFleetPowersOnAndMinutesPass(int minutes)
-    {
-        await fleet.PowerOnAsync();
-        await lab.PassAsync(TimeSpan.FromMinutes(minutes));
-    }
+    public Task WhenTheFleetPowersOnAndMinutesPass(int minutes) => fleet.PowerOnAndPassAsync(TimeSpan.FromMinutes(minutes));
 
     [When("the fleet powers on and {int} second(s) pass(es)")]
-    public async Task WhenTheFleetPowersOnAndSecondsPass(int seconds)
-    {
-        await fleet.PowerOnAsync();
-        await lab.PassAsync(TimeSpan.FromSeconds(seconds));
-    }
+    public Task WhenTheFleetPowersOnAndSecondsPass(int seconds) => fleet.PowerOnAndPassAsync(TimeSpan.FromSeconds(seconds));
 
     [When("V16 is switched to {int} in the app on every board")]
     public Task WhenSwitchedOnEveryBoard(int value) => fleet.SwitchFromAppAsync(fleet.Boards, "V16", value.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -60,33 +52,22 @@ public sealed class FleetSteps(FleetDriver fleet, LabDriver lab)
     [Then("the webhook calls of boards {int} to {int} were rejected by Blynk")]
     public async Task ThenRejected(int from, int to)
     {
-        var rows = (await fleet.SummaryAsync()).Where(r => r.Board.Number >= from && r.Board.Number <= to).ToList();
+        var rows = await fleet.SummaryAsync(from, to);
         rows.Should().HaveCount(to - from + 1).And.OnlyContain(r => r.Failed == r.Publishes && r.Publishes > 0, await fleet.SummaryTextAsync());
     }
 
     [Then("the webhook calls of boards {int} to {int} were skipped with the hook-error {string}")]
     public async Task ThenSkipped(int from, int to, string hookError)
     {
-        var rows = (await fleet.SummaryAsync()).Where(r => r.Board.Number >= from && r.Board.Number <= to).ToList();
+        var rows = await fleet.SummaryAsync(from, to);
         rows.Should().HaveCount(to - from + 1).And.OnlyContain(r => r.Skipped == r.Publishes && r.Publishes > 0, await fleet.SummaryTextAsync());
         lab.Target.Particle.Events.Count(e => e.Name == "hook-error/" + LabDriver.PublishEvent + "/0" && e.Data == hookError)
             .Should().BeGreaterThanOrEqualTo(rows.Sum(r => r.Skipped), await fleet.SummaryTextAsync());
     }
 
     [Then("no Blynk device of boards {int} to {int} received a value")]
-    public async Task ThenNoValue(int from, int to)
-    {
-        var written = new List<int>();
-        foreach (var board in fleet.Range(from, to))
-        {
-            if ((await fleet.Fleet.ReadAsync(board, "V6")).Value is not null)
-            {
-                written.Add(board.Number);
-            }
-        }
-
-        written.Should().BeEmpty($"no publish of these boards should have reached Blynk. {await fleet.SummaryTextAsync()}");
-    }
+    public async Task ThenNoValue(int from, int to) =>
+        (await fleet.BoardsWhosePinFailsAsync(fleet.Range(from, to), "V6", v => v is null)).Should().BeEmpty($"no publish of these boards should have reached Blynk. {await fleet.SummaryTextAsync()}");
 
     [Then("the V16 webhook of every board ran {int} time(s)")]
     public async Task ThenEveryWebhookRan(int count) =>
@@ -111,17 +92,6 @@ public sealed class FleetSteps(FleetDriver fleet, LabDriver lab)
     }
 
     [Then("V17 is {string} on every board's Blynk device")]
-    public async Task ThenV17OnEveryBoard(string value)
-    {
-        var wrong = new List<int>();
-        foreach (var board in fleet.Boards)
-        {
-            if ((await fleet.Fleet.ReadAsync(board, "V17")).Value != value)
-            {
-                wrong.Add(board.Number);
-            }
-        }
-
-        wrong.Should().BeEmpty($"V17 should echo the LED on every board. {await fleet.SummaryTextAsync()}");
-    }
+    public async Task ThenV17OnEveryBoard(string value) =>
+        (await fleet.BoardsWhosePinFailsAsync(fleet.Boards, "V17", v => v == value)).Should().BeEmpty($"V17 should echo the LED on every board. {await fleet.SummaryTextAsync()}");
 }
