@@ -58,4 +58,33 @@ public sealed class HostMapTests
         head.Should().MatchRegex("X-Harness-Flow: \\d+");
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task A_request_sent_inside_a_traced_operation_carries_no_trace_headers()
+    {
+        // Given a loopback listener standing in for api.particle.io, and a W3C activity current on the sending thread (ASP.NET
+        // starts one for each request a mock serves, and a webhook fired by an API call is sent inside it)
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var map = new HostMap().Map("api.particle.io", new Uri($"http://127.0.0.1:{port}"));
+        using var client = map.CreateClient(work: null);
+        using var activity = new System.Diagnostics.Activity("incoming request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+        activity.TraceStateString = "vendor=1";
+
+        // When
+        var request = client.PostAsync(new Uri("https://api.particle.io/v1/devices/0123456789abcdef01234567/blynk_led"), new StringContent("1"));
+        using var socket = await listener.AcceptTcpClientAsync();
+        var stream = socket.GetStream();
+        var buffer = new byte[4096];
+        var read = await stream.ReadAsync(buffer);
+        var head = System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
+        using var response = await request;
+
+        // Then: the clouds' webhooks send no W3C or .NET trace context (a header no real webhook request has)
+        head.Should().StartWith("POST /v1/devices/0123456789abcdef01234567/blynk_led HTTP/1.1");
+        head.Should().NotContainAny("traceparent", "tracestate", "Request-Id", "Correlation-Context", "baggage");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
 }

@@ -40,6 +40,10 @@ public sealed class HostMap
             AllowAutoRedirect = false,
             UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+
+            // .NET would add traceparent/tracestate whenever an activity is current — and ASP.NET starts one for each request
+            // a mock serves, so a webhook fired by an API call carried them. Real webhook requests carry no trace context.
+            ActivityHeadersPropagator = System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator(),
         };
         if (!rejectUnauthorized)
         {
