@@ -417,6 +417,35 @@ public sealed class HarnessClockTests
 public sealed class VirtualTimeProviderTests
 {
     [Fact]
+    public void Timers_disposed_long_before_they_are_due_do_not_pile_up_while_time_stands_still()
+    {
+        // Given a live timer, and 100,000 deliveries' worth of 20 s deadlines, each met at once, with time standing still
+        var time = new VirtualTimeProvider(HarnessClock.DefaultStart);
+        var fired = 0;
+        using var live = time.CreateTimer(_ => fired++, null, TimeSpan.FromMinutes(1), Timeout.InfiniteTimeSpan);
+        var peak = 0;
+
+        // When
+        for (var i = 0; i < 100_000; i++)
+        {
+            using var deadline = time.CreateTimer(_ => throw new InvalidOperationException("a disposed deadline fired"), null, TimeSpan.FromSeconds(20), Timeout.InfiniteTimeSpan);
+            if (i % 1000 == 0)
+            {
+                deadline.Change(TimeSpan.FromSeconds(30), Timeout.InfiniteTimeSpan); // a re-armed one leaves a stale entry too
+            }
+
+            peak = Math.Max(peak, time.HeapEntries);
+        }
+
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        // Then the heap never held more than the sweep threshold's worth of dead entries, and the live timer still fired
+        peak.Should().BeLessThanOrEqualTo((2 * VirtualTimeProvider.StaleEntriesSwept) + 2);
+        fired.Should().Be(1);
+        time.NextTimerDueAt().Should().BeNull();
+    }
+
+    [Fact]
     public void A_fired_one_shot_timer_is_forgotten_and_a_re_armed_one_is_tracked_again()
     {
         // Given

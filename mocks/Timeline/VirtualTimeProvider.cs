@@ -8,7 +8,10 @@ namespace ParticleBlynk.Timeline;
 /// <para>
 /// Timers live in a binary heap keyed by due time with lazy deletion (a re-armed or disposed timer leaves a stale entry
 /// that is skipped when it reaches the top), so the next due time costs O(1) and arming O(log n) however many timers came
-/// and went before — FakeTimeProvider and the previous tracked set scanned every waiter on every read and every move,
+/// and went before. Stale entries are also swept out whenever they outnumber the live ones (past
+/// <see cref="StaleEntriesSwept"/>): a timer disposed long before its due time (a 20 s webhook deadline met in microseconds)
+/// would otherwise stay in the heap, with everything its callback holds, until time reached it — forever, while time stands
+/// still — FakeTimeProvider and the previous tracked set scanned every waiter on every read and every move,
 /// and their sets never shrank after a peak. Moving time while no timer is due is a few nanoseconds (no lock): the harness
 /// clock sets the time before every device loop it batches.
 /// </para>
@@ -23,7 +26,11 @@ public sealed class VirtualTimeProvider : TimeProvider
     private long _sequence;
     private long _armed;
     private long _fired;
+    private int _stale;
     private int _waking;
+
+    /// <summary>Stale heap entries tolerated before a sweep (and only while they outnumber the live ones).</summary>
+    public const int StaleEntriesSwept = 1024;
 
     public VirtualTimeProvider(DateTimeOffset start) => _now = start.UtcTicks;
 
@@ -41,6 +48,18 @@ public sealed class VirtualTimeProvider : TimeProvider
     public override DateTimeOffset GetUtcNow() => new(NowTicks(), TimeSpan.Zero);
 
     public override long GetTimestamp() => NowTicks();
+
+    /// <summary>Entries the timer heap holds, stale ones included: at most about twice the armed timers, plus <see cref="StaleEntriesSwept"/>.</summary>
+    public int HeapEntries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _heap.Count;
+            }
+        }
+    }
 
     /// <summary>The earliest instant a live timer is due, or null when none is armed.</summary>
     public DateTimeOffset? NextTimerDueAt() => NextTimerDueTicks() is var due && due == long.MaxValue ? null : new DateTimeOffset(due, TimeSpan.Zero);
@@ -136,6 +155,7 @@ public sealed class VirtualTimeProvider : TimeProvider
         {
             timer.Version++;
             timer.Period = period;
+            Unqueue(timer);
             if (dueTime == Timeout.InfiniteTimeSpan || timer.Disposed)
             {
                 return;
@@ -143,6 +163,7 @@ public sealed class VirtualTimeProvider : TimeProvider
 
             var due = NowTicks() + dueTime.Ticks;
             _heap.Enqueue(new Entry(timer, timer.Version), (due, ++_sequence));
+            timer.Queued = true;
             Interlocked.Increment(ref _armed);
             if (due < _nextDue)
             {
@@ -162,6 +183,33 @@ public sealed class VirtualTimeProvider : TimeProvider
         {
             timer.Version++;
             timer.Disposed = true;
+            Unqueue(timer);
+        }
+    }
+
+    // The timer's entry in the heap (if any) has just gone stale; sweeps them all once they outnumber the live ones.
+    private void Unqueue(VirtualTimer timer)
+    {
+        if (!timer.Queued)
+        {
+            return;
+        }
+
+        timer.Queued = false;
+        if (++_stale > StaleEntriesSwept && _stale > _heap.Count - _stale)
+        {
+            var live = new List<(Entry, (long, long))>(_heap.Count - _stale);
+            foreach (var (entry, key) in _heap.UnorderedItems)
+            {
+                if (entry.Version == entry.Timer.Version)
+                {
+                    live.Add((entry, key));
+                }
+            }
+
+            _heap.Clear();
+            _heap.EnqueueRange(live);
+            _stale = 0;
         }
     }
 
@@ -190,11 +238,13 @@ public sealed class VirtualTimeProvider : TimeProvider
                     _heap.TryDequeue(out var entry, out var key);
                     timer = entry.Timer;
                     timer.Version++;
+                    timer.Queued = false;
                     if (timer.Period > TimeSpan.Zero)
                     {
                         // Periodic: next due one period after this due time (as FakeTimeProvider: a long move fires it once per period).
                         var next = key.Due + timer.Period.Ticks;
                         _heap.Enqueue(new Entry(timer, timer.Version), (next, ++_sequence));
+                        timer.Queued = true;
                     }
 
                     PruneLocked();
@@ -226,6 +276,7 @@ public sealed class VirtualTimeProvider : TimeProvider
             }
 
             _heap.Dequeue();
+            _stale--;
         }
 
         Volatile.Write(ref _nextDue, long.MaxValue);
@@ -245,6 +296,9 @@ public sealed class VirtualTimeProvider : TimeProvider
         public TimeSpan Period { get; set; } = Timeout.InfiniteTimeSpan;
 
         public bool Disposed { get; set; }
+
+        /// <summary>Whether the heap holds an entry of this timer's current version.</summary>
+        public bool Queued { get; set; }
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
