@@ -83,6 +83,42 @@ public sealed class WebhookTemplateRendererTests
         text.Should().Be(expected);
     }
 
+    [Theory]
+    [InlineData("{{Count}}|{{Keys}}|{{Values}}|{{Comparer}}|{{ToString}}|{{GetType}}", "|||||")]
+    [InlineData("{{c.Count}}|{{c.Capacity}}|{{a.Count}}|{{t.Length}}|{{n.Value}}|{{PARTICLE_EVENT_NAME.Length}}|{{c.0.Count}}", "||||||")]
+    [InlineData("{{#Count}}has{{/Count}}{{^Keys}}none{{/Keys}}", "none")]
+    [InlineData("{{#a}}{{aa}}/{{t}}/{{Count}}{{/a}}", "x/ab/")]
+    [InlineData("{{mine.Count}}={{#mine}}{{Count}}{{/mine}}", "=")]
+    public void A_name_the_event_JSON_does_not_hold_prints_nothing_even_when_it_is_a_dotnet_member(string template, string expected)
+    {
+        // Given an event whose JSON holds none of those names (the mock's views are .NET dictionaries and lists)
+        var renderer = new WebhookTemplateRenderer();
+        var view = renderer.CreateView(new ParticleEvent("evt", """{"t":"ab","c":[{"ca":"first"},{"ca":"second"}],"a":{"aa":"x"},"n":5,"mine":{}}""",
+            DateTimeOffset.UnixEpoch, "e00fce68d3b2a1c4f5e6a7b8", 60, "1", "x"), 123);
+
+        // When
+        var rendered = renderer.Render(template, view);
+
+        // Then: a missing key is an empty string (contracts.md §3), as for any other name; Stubble reflected over the view
+        // and printed the key count for {{Count}} and .NET type names for {{Keys}}
+        rendered.Should().Be(expected);
+        renderer.RenderWithStubble(template, view).Should().Be(expected);
+    }
+
+    [Fact]
+    public void A_key_named_like_a_dotnet_member_prints_its_value()
+    {
+        // Given
+        var renderer = new WebhookTemplateRenderer();
+        var view = renderer.TryParseObject("""{"Count":"mine","Keys":7,"c":[1,2]}""")!;
+
+        // When
+        var result = renderer.Render("{{Count}} {{Keys}} {{c.1}} {{c.Count}}", view);
+
+        // Then
+        result.Should().Be("mine 7 2 ");
+    }
+
     [Fact]
     public void Zero_and_empty_string_are_falsy_in_sections_as_in_mustache_js()
     {

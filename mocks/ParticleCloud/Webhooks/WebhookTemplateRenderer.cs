@@ -34,8 +34,12 @@ public sealed class WebhookTemplateRenderer
                 settings.AddTruthyCheck<JsNumber>(n => n.Value != 0 && !double.IsNaN(n.Value));
                 settings.AddTruthyCheck<string>(s => s.Length > 0);
                 settings.AddTruthyCheck<JsBoolean>(b => b.Value);
+                // A name resolves only to what the event's JSON holds: an object's keys (Stubble's dictionary getter), an
+                // array's indexes. Anything else is a missing key, printed "" (contracts.md §3). Never a .NET member: Stubble's
+                // last getter reflects over any object, and {{Count}} printed the number of keys, {{Keys}} a .NET type name.
                 settings.AddValueGetter(typeof(JsArray), (value, key, _) =>
                     int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < ((JsArray)value).Count ? ((JsArray)value)[i] : null);
+                settings.AddValueGetter(typeof(object), (_, _, _) => null);
             })
             .Build();
     }
@@ -314,7 +318,7 @@ internal sealed class CompiledTemplate
 {
     private const string Sigils = "#^/!>=<$&{}";
 
-    /// <summary>Public member names of a view object (Stubble's reflection getter could answer for them).</summary>
+    /// <summary>Public member names of a view object: left to Stubble, whose getters are configured never to answer from them.</summary>
     private static readonly System.Collections.Frozen.FrozenSet<string> JsObjectMembers =
         typeof(JsObject).GetMembers(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.FlattenHierarchy)
             .Select(m => m.Name).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
@@ -433,8 +437,8 @@ internal sealed class CompiledTemplate
         {
             switch (current)
             {
-                // Stubble asks its value getters in turn, reflection among them: a key that is also a member name of the
-                // container (Count, Keys…) could be answered by the member. Those, and misses, go to Stubble.
+                // A key that is also a member name of the container (Count, Keys…), and misses, go to Stubble: its getters
+                // decide (they answer only from the JSON, never from the member).
                 case JsObject obj when !JsObjectMembers.Contains(key) && obj.TryGetValue(key, out var value) && value is not null:
                     current = value;
                     break;
