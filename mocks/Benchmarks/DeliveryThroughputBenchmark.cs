@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +37,7 @@ namespace ParticleBlynk.Benchmarks;
 /// (its defaults, as a plain stub is usually started).</item>
 /// </list>
 /// Each case starts only its own side (a WireMock stub keeps every request it served, which would weigh on the other
-/// cases' heap), and is warmed until the JIT is quiet (<see cref="WarmUntilJitQuietAsync"/>): tiered compilation keeps
+/// cases' heap), and is warmed until the JIT is quiet (<see cref="JitWarmUp"/>): tiered compilation keeps
 /// re-compiling the delivery path for some 20,000 deliveries, long after BenchmarkDotNet's own warm-up has ended. P3 is
 /// about the steady state.
 /// </summary>
@@ -86,7 +85,7 @@ public class DeliveryThroughputBenchmark
 
         await _loop.Clock.AdvanceAsync(TimeSpan.FromSeconds(2)); // its boot publish delivered
         _link = _loop.Particle.DeviceGateway;
-        await WarmUntilJitQuietAsync(EndToEnd);
+        await JitWarmUp.UntilQuietAsync(EndToEnd);
     }
 
     [GlobalSetup(Target = nameof(BareKestrel))]
@@ -105,7 +104,7 @@ public class DeliveryThroughputBenchmark
         var address = _kestrel.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         _kestrelUrl = new Uri(new Uri(address), "/external/api/batch/update?token=x&V14=1");
         _client ??= new HostMap().CreateClient(null);
-        await WarmUntilJitQuietAsync(BareKestrel);
+        await JitWarmUp.UntilQuietAsync(BareKestrel);
     }
 
     [GlobalSetup(Target = nameof(WireMockStub))]
@@ -115,7 +114,7 @@ public class DeliveryThroughputBenchmark
         _wireMock.Given(Request.Create().WithPath("/external/api/batch/update").UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
         _wireMockUrl = new Uri($"http://127.0.0.1:{_wireMock.Ports[0].ToString(CultureInfo.InvariantCulture)}/external/api/batch/update?token=x&V14=1");
         _client ??= new HostMap().CreateClient(null);
-        await WarmUntilJitQuietAsync(WireMockStub);
+        await JitWarmUp.UntilQuietAsync(WireMockStub);
     }
 
     [GlobalCleanup]
@@ -137,28 +136,6 @@ public class DeliveryThroughputBenchmark
             await _loop.DisposeAsync();
             _loop = null;
         }
-    }
-
-    /// <summary>
-    /// Runs <paramref name="invocation"/> until the JIT has spent under 1 % of an invocation's time compiling, three
-    /// invocations in a row (at most 2 minutes; the console says how it ended).
-    /// </summary>
-    public static async Task WarmUntilJitQuietAsync(Func<Task> invocation)
-    {
-        var started = Stopwatch.StartNew();
-        var quiet = 0;
-        var rounds = 0;
-        while (quiet < 3 && started.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            var jit = System.Runtime.JitInfo.GetCompilationTime();
-            var round = Stopwatch.StartNew();
-            await invocation();
-            quiet = System.Runtime.JitInfo.GetCompilationTime() - jit < round.Elapsed / 100 ? quiet + 1 : 0;
-            rounds++;
-        }
-
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"// warm-up: {rounds} invocations in {started.Elapsed.TotalSeconds:F1} s, JIT {(quiet >= 3 ? "quiet" : "still compiling (2-minute cap)")}"));
     }
 
     [Benchmark(OperationsPerInvoke = N)]
