@@ -106,6 +106,21 @@ public sealed class WebhookTemplateRendererTests
     }
 
     [Fact]
+    public void The_whole_event_prints_as_JavaScript_writes_its_JSON_and_as_base64_of_that_JSON_in_sections_too()
+    {
+        // Given
+        var renderer = new WebhookTemplateRenderer();
+        var view = renderer.CreateView(new ParticleEvent("evt", """{"v":"<1&2>"}""", DateTimeOffset.UnixEpoch, "e00fce68d3b2a1c4f5e6a7b8", 60, "1", "x"), 123);
+        const string json = """{"name":"evt","data":"{\"v\":\"<1&2>\"}","ttl":60,"published_at":"1970-01-01T00:00:00.000Z","coreid":"e00fce68d3b2a1c4f5e6a7b8"}""";
+
+        // When
+        var printed = renderer.Render("{{{PARTICLE_EVENT_JSON}}}|{{PARTICLE_EVENT_BASE64}}|{{#PARTICLE_EVENT_JSON}}has{{/PARTICLE_EVENT_JSON}}{{^PARTICLE_EVENT_BASE64}}none{{/PARTICLE_EVENT_BASE64}}", view);
+
+        // Then
+        printed.Should().Be(json + "|" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)) + "|has");
+    }
+
+    [Fact]
     public void A_key_named_like_a_dotnet_member_prints_its_value()
     {
         // Given

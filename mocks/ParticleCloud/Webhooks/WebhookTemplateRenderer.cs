@@ -34,6 +34,7 @@ public sealed class WebhookTemplateRenderer
                 settings.AddTruthyCheck<JsNumber>(n => n.Value != 0 && !double.IsNaN(n.Value));
                 settings.AddTruthyCheck<string>(s => s.Length > 0);
                 settings.AddTruthyCheck<JsBoolean>(b => b.Value);
+                settings.AddTruthyCheck<JsLazyText>(t => t.ToString().Length > 0);
                 // A name resolves only to what the event's JSON holds: an object's keys (Stubble's dictionary getter), an
                 // array's indexes. Anything else is a missing key, printed "" (contracts.md §3). Never a .NET member: Stubble's
                 // last getter reflects over any object, and {{Count}} printed the number of keys, {{Keys}} a .NET type name.
@@ -94,6 +95,9 @@ public sealed class WebhookTemplateRenderer
     /// </summary>
     private const int PredefinedVariables = 12; // PARTICLE_* (7), PRODUCT_ID, SPARK_* (4)
 
+    // As JavaScript's JSON.stringify writes it: "\"" inside strings, not System.Text.Json's HTML-safe "\u0022" (nor \u003C…).
+    private static readonly JsonSerializerOptions EventJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public IReadOnlyDictionary<string, object?> CreateView(ParticleEvent evt, int? productId)
     {
         // The data's keys go straight into the view, sized once for them and the 12 pre-defined names (was: parsed into an
@@ -128,9 +132,10 @@ public sealed class WebhookTemplateRenderer
         view["PARTICLE_PUBLISHED_AT"] = published;
         view["PARTICLE_EVENT_ID"] = evt.Id;
         view["PRODUCT_ID"] = productId?.ToString(CultureInfo.InvariantCulture) ?? "";
-        var whole = JsonSerializer.Serialize(new { name = evt.Name, data = evt.Data, ttl = evt.Ttl, published_at = published, coreid = evt.CoreId });
+        // The whole event as JSON and in base64: made only if a template prints them (the doc's webhook never does).
+        var whole = new JsLazyText(() => JsonSerializer.Serialize(new { name = evt.Name, data = evt.Data, ttl = evt.Ttl, published_at = published, coreid = evt.CoreId }, EventJson));
         view["PARTICLE_EVENT_JSON"] = whole;
-        view["PARTICLE_EVENT_BASE64"] = System.Convert.ToBase64String(Encoding.UTF8.GetBytes(whole));
+        view["PARTICLE_EVENT_BASE64"] = new JsLazyText(() => System.Convert.ToBase64String(Encoding.UTF8.GetBytes(whole.ToString())));
 
         // Legacy SPARK_* names still appear in Particle's own examples (P-WH "created_at": "{{SPARK_PUBLISHED_AT}}").
         view["SPARK_CORE_ID"] = evt.CoreId;
@@ -229,6 +234,14 @@ public sealed class JsArray(IEnumerable<object?> items) : List<object?>(items)
         null => "",
         _ => i.ToString(),
     }));
+}
+
+/// <summary>A pre-defined variable's text, made the first time a template prints it; prints as that text.</summary>
+public sealed class JsLazyText(Func<string> make)
+{
+    private string? _text;
+
+    public override string ToString() => _text ??= make();
 }
 
 /// <summary>A JSON true/false: prints "true"/"false" as JavaScript's String(b) does (a .NET bool prints "True"/"False").</summary>
@@ -424,7 +437,7 @@ internal sealed class CompiledTemplate
         var text = value switch
         {
             string s => s,
-            JsNumber or JsBoolean or JsObject or JsArray => value.ToString(),
+            JsNumber or JsBoolean or JsObject or JsArray or JsLazyText => value.ToString(),
             _ => null, // missing, null, or a type Stubble might print otherwise
         };
         return text is null ? null : part.Escape ? escape(text) : text;
