@@ -33,9 +33,12 @@ internal sealed class WebhookEngine : IDisposable
     {
         foreach (var update in updates)
         {
-            foreach (var webhook in _options.Webhooks.Where(w => Triggers(w, update)))
+            foreach (var webhook in _options.Webhooks)
             {
-                Fire(webhook, update);
+                if (Triggers(webhook, update))
+                {
+                    Fire(webhook, update);
+                }
             }
         }
     }
