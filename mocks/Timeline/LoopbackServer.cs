@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using WireMock.Logging;
 using WireMock.Server;
 using WireMock.Settings;
@@ -68,7 +69,9 @@ public static class LoopbackServer
             // Newtonsoft tree no mapping here reads: the mocks read bodies themselves.
             DisableRequestBodyDecompressing = true,
             DisableJsonBodyParsing = true,
-            AdditionalServiceRegistration = services => services.PostConfigure<KestrelServerOptions>(kestrel =>
+            // WireMock's own ASP.NET logger provider only hands Kestrel's messages to WireMock's logger — null here — but being
+            // enabled for Critical it made ASP.NET start an Activity and a log scope for every request. Without it: neither.
+            AdditionalServiceRegistration = services => services.RemoveAll<Microsoft.Extensions.Logging.ILoggerProvider>().PostConfigure<KestrelServerOptions>(kestrel =>
             {
                 kestrel.Limits.MaxRequestBodySize = door.MaxRequestBodyBytes;
                 kestrel.Limits.MaxRequestBufferSize = MaxRequestBufferBytes;
