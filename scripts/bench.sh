@@ -18,8 +18,8 @@ run() { # <name> <benchmark arguments…>: one process, its reports in $results/
   mkdir -p "$results/$name"
   dotnet "$ROOT/mocks/Benchmarks/bin/Release/net10.0/ParticleBlynk.Benchmarks.dll" "$@" \
     --artifacts "$results/$name" --exporters json markdown csv 2>&1 | tee "$results/$name/console.log" \
-    | grep -E '^(\| |// \*|Run time|ERROR|Exception)' || true
-  return "${PIPESTATUS[0]}"
+    | grep -E '^(\| |// \*|Run time|ERROR|Exception)'
+  return "${PIPESTATUS[0]}" # the benchmark's own status, whatever grep found
 }
 set +e
 status=0

@@ -62,14 +62,6 @@ public class DeliveryThroughputBenchmark
     private Uri _wireMockUrl = null!;
     private HttpClient? _client;
 
-    /// <summary>Every side started (for probes that compare them in one process); the benchmark starts one per case.</summary>
-    public async Task SetupAsync()
-    {
-        await SetupEndToEndAsync();
-        await SetupKestrelAsync();
-        await SetupWireMockAsync();
-    }
-
     [GlobalSetup(Target = nameof(EndToEnd))]
     public async Task SetupEndToEndAsync()
     {

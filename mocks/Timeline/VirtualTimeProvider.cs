@@ -8,11 +8,11 @@ namespace ParticleBlynk.Timeline;
 /// <para>
 /// Timers live in a binary heap keyed by due time with lazy deletion (a re-armed or disposed timer leaves a stale entry
 /// that is skipped when it reaches the top), so the next due time costs O(1) and arming O(log n) however many timers came
-/// and went before. Stale entries are also swept out whenever they outnumber the live ones (past
+/// and went before (FakeTimeProvider and the previous tracked set scanned every waiter on every read and every move, and
+/// their sets never shrank after a peak). Stale entries are also swept out whenever they outnumber the live ones (past
 /// <see cref="StaleEntriesSwept"/>): a timer disposed long before its due time (a 20 s webhook deadline met in microseconds)
-/// would otherwise stay in the heap, with everything its callback holds, until time reached it — forever, while time stands
-/// still — FakeTimeProvider and the previous tracked set scanned every waiter on every read and every move,
-/// and their sets never shrank after a peak. Moving time while no timer is due is a few nanoseconds (no lock): the harness
+/// would otherwise stay in the heap, with everything its callback holds, until time reached it — forever, while time
+/// stands still. Moving time while no timer is due is a few nanoseconds (no lock): the harness
 /// clock sets the time before every device loop it batches.
 /// </para>
 /// </summary>

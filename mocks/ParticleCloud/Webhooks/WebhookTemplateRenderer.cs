@@ -49,8 +49,7 @@ public sealed class WebhookTemplateRenderer
     /// Renders <paramref name="template"/> against <paramref name="view"/> (from <see cref="CreateView"/>). A template made
     /// only of text and plain variables ({{a}}, {{{a}}}, {{&amp;a}}, dotted paths) is compiled once and rendered without
     /// Stubble when every variable it names is present and not null in a <see cref="JsObject"/> view (what Stubble would
-    /// print then); anything else — sections, comments, partials, delimiters, a missing or null value, a name that is
-    /// also a .NET member of the container — is Stubble's, as before.
+    /// print then); anything else — sections, comments, partials, delimiters, a missing or null value — is Stubble's.
     /// </summary>
     public string Render(string template, IReadOnlyDictionary<string, object?> view)
     {
@@ -331,11 +330,6 @@ internal sealed class CompiledTemplate
 {
     private const string Sigils = "#^/!>=<$&{}";
 
-    /// <summary>Public member names of a view object: left to Stubble, whose getters are configured never to answer from them.</summary>
-    private static readonly System.Collections.Frozen.FrozenSet<string> JsObjectMembers =
-        typeof(JsObject).GetMembers(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.FlattenHierarchy)
-            .Select(m => m.Name).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-
     private readonly Part[] _parts;
 
     private CompiledTemplate(Part[] parts) => _parts = parts;
@@ -450,9 +444,8 @@ internal sealed class CompiledTemplate
         {
             switch (current)
             {
-                // A key that is also a member name of the container (Count, Keys…), and misses, go to Stubble: its getters
-                // decide (they answer only from the JSON, never from the member).
-                case JsObject obj when !JsObjectMembers.Contains(key) && obj.TryGetValue(key, out var value) && value is not null:
+                // Stubble's getters answer only from the JSON (never a .NET member): a key found here is what it would print.
+                case JsObject obj when obj.TryGetValue(key, out var value) && value is not null:
                     current = value;
                     break;
                 case JsArray array when key.All(char.IsAsciiDigit) && int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var index)
