@@ -166,6 +166,39 @@ public sealed class JournalBoundsTests
     }
 
     [Fact]
+    public void The_hops_of_one_message_keep_one_copy_of_the_text_they_repeat()
+    {
+        // Given a publish and the webhook request it caused
+        var journal = new Journal(new FakeTimeProvider(Start));
+        const string Url = "https://ny3.blynk.cloud/external/api/batch/update?token=abcdefgh&V14=1";
+        journal.Record(new Hop { Kind = HopKind.Publish, Source = "device d", Target = "Particle Cloud", DeviceId = "d", EventName = "blynk_https_get", Payload = "{}" });
+        var request = journal.Record(new Hop
+        {
+            Kind = HopKind.WebhookRequest, Source = "Particle webhook", Target = "ny3.blynk.cloud", EventName = "blynk_https_get",
+            Payload = Url[(Url.IndexOf('?', StringComparison.Ordinal) + 1)..], Http = new HttpExchange("GET", Url),
+        });
+
+        // When the Blynk mock records the same request as it arrived: equal texts, its own instances
+        var arrived = new string(Url.AsSpan());
+        var write = journal.Record(new Hop
+        {
+            Kind = HopKind.DatastreamWrite, Source = "HTTPS API client", Target = "ny3.blynk.cloud",
+            Payload = new string(request.Payload.AsSpan()), Http = new HttpExchange("GET", arrived) { Status = 200 },
+        });
+        var unrelated = journal.Record(new Hop { Kind = HopKind.DeviceLink, Source = "h", Target = "d", Payload = new string(request.Payload.AsSpan()) });
+
+        // Then the write is the webhook's (same correlation), equal in every text, and holds the request's instances
+        write.Correlation.Should().Be(request.Correlation);
+        write.Payload.Should().Be(request.Payload);
+        write.Http!.Url.Should().Be(Url);
+        write.Http.Status.Should().Be(200);
+        ReferenceEquals(write.Payload, request.Payload).Should().BeTrue("the query is kept once");
+        ReferenceEquals(write.Http.Url, request.Http!.Url).Should().BeTrue("the URL is kept once");
+        ReferenceEquals(unrelated.Payload, request.Payload).Should().BeFalse("a hop of another message keeps its own text");
+        unrelated.Payload.Should().Be(request.Payload);
+    }
+
+    [Fact]
     public void Every_text_a_sender_chose_is_one_line_in_the_journal_text()
     {
         // Given an API publish whose name, data and URL carry line breaks

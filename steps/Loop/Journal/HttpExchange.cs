@@ -8,7 +8,7 @@ namespace ParticleBlynk.Loop;
 public sealed record HttpExchange(string Method, string Url)
 {
     /// <summary>Request headers worth asserting on (Authorization, Content-Type, User-Agent), as sent.</summary>
-    public IReadOnlyDictionary<string, string> RequestHeaders { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> RequestHeaders { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     public string? RequestBody { get; init; }
 

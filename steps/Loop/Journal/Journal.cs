@@ -301,8 +301,11 @@ public sealed class Journal
 
     private Hop Keep(Hop hop, HopKind kind, string correlation, Leg leg)
     {
+        var (payload, http) = Shared(hop, correlation);
         var kept = Bound(hop with
         {
+            Payload = payload,
+            Http = http,
             Kind = kind,
             Correlation = correlation,
             Leg = leg,
@@ -314,6 +317,43 @@ public sealed class Journal
         return kept;
     }
 
+    /// <summary>
+    /// The hops of one message repeat its text (the webhook's URL and query reach the Blynk mock as its request): the
+    /// journal keeps one copy, the one a recent hop of the same correlation holds. Every hop it keeps lives until the
+    /// journal drops it, so each copy saved is memory the collector does not carry from generation to generation.
+    /// </summary>
+    private (string Payload, HttpExchange? Http) Shared(Hop hop, string correlation)
+    {
+        var payload = hop.Payload;
+        var http = hop.Http;
+        if (correlation.Length == 0)
+        {
+            return (payload, http);
+        }
+
+        for (int i = _hops.Count - 1, looked = 0; i >= 0 && looked < 4; i--, looked++)
+        {
+            var earlier = _hops[i];
+            if (!string.Equals(earlier.Correlation, correlation, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (payload.Length > 0 && !ReferenceEquals(payload, earlier.Payload) && string.Equals(payload, earlier.Payload, StringComparison.Ordinal))
+            {
+                payload = earlier.Payload;
+            }
+
+            if (http is not null && earlier.Http is { } before && !ReferenceEquals(http.Url, before.Url)
+                && string.Equals(http.Url, before.Url, StringComparison.Ordinal))
+            {
+                http = http with { Url = before.Url };
+            }
+        }
+
+        return (payload, http);
+    }
+
     // Every text of the hop at most PayloadLimit characters (URLs twice that: their query is what scenarios read).
     private Hop Bound(Hop hop)
     {
@@ -321,7 +361,7 @@ public sealed class Journal
         string? Cut(string? text, int max = 0) => CleanText.Cut(text, max > 0 ? max : limit);
         var http = hop.Http;
         if (http is not null && (http.Url.Length > 2 * limit || http.RequestBody?.Length > limit || http.ResponseBody?.Length > limit
-                                 || http.Location?.Length > 2 * limit || http.RequestHeaders.Values.Any(v => v.Length > limit)))
+                                 || http.Location?.Length > 2 * limit || AnyLonger(http.RequestHeaders, limit)))
         {
             http = http with
             {
@@ -349,7 +389,32 @@ public sealed class Journal
         if (hop.Http is { } http)
         {
             text += http.Url.Length + (http.RequestBody?.Length ?? 0) + (http.ResponseBody?.Length ?? 0) + (http.Location?.Length ?? 0)
-                    + http.RequestHeaders.Sum(h => (long)h.Key.Length + h.Value.Length);
+                    + HeaderText(http.RequestHeaders);
+        }
+
+        return text;
+    }
+
+    // Without LINQ: Values.Any kept a ValueCollection alive in every header dictionary the journal holds.
+    private static bool AnyLonger(IReadOnlyDictionary<string, string> headers, int limit)
+    {
+        foreach (var header in headers)
+        {
+            if (header.Value.Length > limit)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static long HeaderText(IReadOnlyDictionary<string, string> headers)
+    {
+        var text = 0L;
+        foreach (var header in headers)
+        {
+            text += header.Key.Length + header.Value.Length;
         }
 
         return text;
