@@ -201,12 +201,64 @@ public sealed class FrontDoor
             return "Missing or empty Host header";
         }
 
+        if (host.Port is < 0 or > 65535)
+        {
+            return "Invalid Host header";
+        }
+
+        // A plain host name and a target of printable ASCII: Uri takes both as they are (checked without building two
+        // URIs per request — the Blynk mock's hot path; HostProblemTests holds the two ways to the same answers).
+        if (PlainUrl.IsHostName(host.Host) && IsPlainPort(host) && IsPlainTarget(request))
+        {
+            return null;
+        }
+
+        return HostProblemByUri(request);
+    }
+
+    /// <summary><see cref="HostProblem"/> without its shortcut: both URIs built and parsed.</summary>
+    internal static string? HostProblemByUri(HttpRequest request)
+    {
+        var host = request.Host;
+        if (!host.HasValue || host.Host.Length == 0)
+        {
+            return "Missing or empty Host header";
+        }
+
         if (host.Port is < 0 or > 65535 || !Uri.TryCreate(request.Scheme + "://" + host.ToUriComponent() + "/", UriKind.Absolute, out _))
         {
             return "Invalid Host header";
         }
 
         return Uri.TryCreate(request.GetEncodedUrl(), UriKind.Absolute, out _) ? null : "Invalid request URL";
+    }
+
+    // Nothing after the name, or ':' and 1 to 5 digits (HostString.Port reads "x" and "" as no port at all).
+    private static bool IsPlainPort(HostString host)
+    {
+        var rest = host.Value.AsSpan(host.Host.Length);
+        return rest.IsEmpty || (rest[0] == ':' && rest.Length is >= 2 and <= 6 && !rest[1..].ContainsAnyExcept("0123456789"));
+    }
+
+    private static bool IsPlainTarget(HttpRequest request)
+    {
+        var pathBase = request.PathBase.Value ?? "";
+        var path = request.Path.Value ?? "";
+        var query = request.QueryString.Value ?? "";
+        return pathBase.Length + path.Length + query.Length <= 16 * 1024 && IsPrintable(pathBase) && IsPrintable(path) && IsPrintable(query);
+
+        static bool IsPrintable(string text)
+        {
+            foreach (var c in text)
+            {
+                if (c is <= ' ' or > '~')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

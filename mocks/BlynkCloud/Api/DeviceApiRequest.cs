@@ -16,19 +16,28 @@ public sealed record DeviceApiRequest(string Host, string Path, string RawQuery)
     /// <summary>Own parser: WireMock's Query dictionary splits values on commas (Location "lon,lat"), we need them verbatim.</summary>
     public static IReadOnlyList<QueryParameter> ParseQuery(string raw)
     {
-        var list = new List<QueryParameter>();
-        foreach (var part in raw.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        ArgumentNullException.ThrowIfNull(raw);
+        var rest = raw.AsSpan().TrimStart('?');
+        var list = new List<QueryParameter>(8);
+        foreach (var range in rest.Split('&')) // no string per part: the device API parses every write's query
         {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            var name = Decode(eq < 0 ? part : part[..eq]);
-            var value = eq < 0 ? "" : Decode(part[(eq + 1)..]);
-            list.Add(new QueryParameter(name, value, eq >= 0));
+            var part = rest[range];
+            if (part.IsEmpty)
+            {
+                continue;
+            }
+
+            var eq = part.IndexOf('=');
+            list.Add(new QueryParameter(Decode(eq < 0 ? part : part[..eq]), eq < 0 ? "" : Decode(part[(eq + 1)..]), eq >= 0));
         }
 
         return list;
     }
 
-    private static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
+    public string Url(string scheme) => string.Concat([scheme, "://", Host, Path, RawQuery.Length == 0 ? "" : "?", RawQuery]);
+
+    private static string Decode(ReadOnlySpan<char> s) =>
+        s.Contains('+') ? Uri.UnescapeDataString(s.ToString().Replace('+', ' ')) : Uri.UnescapeDataString(s);
 }
 
 public sealed record QueryParameter(string Name, string Value, bool HasValue);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using ParticleBlynk.Loop;
@@ -194,7 +195,7 @@ internal sealed class BlynkCloudModel
         {
             var reason = response.Status switch
             {
-                200 => updates.Count == 0 ? "nothing changed" : "stored " + string.Join(", ", updates.Select(u => $"{BlynkPins.Name(u.Datastream.PinNumber)}={u.NewValue}")),
+                200 => updates.Count == 0 ? "nothing changed" : Stored(updates),
                 308 => "wrong region",
                 _ => ErrorMessage(response),
             };
@@ -202,7 +203,7 @@ internal sealed class BlynkCloudModel
             {
                 Kind = HopKind.DatastreamWrite, Source = "HTTPS API client", Target = request.Host, Payload = request.RawQuery,
                 Outcome = response.Status == 200 ? HopOutcome.Delivered : HopOutcome.Rejected, Reason = reason,
-                Http = new HttpExchange("GET", $"https://{request.Host}{request.PathAndQuery}")
+                Http = new HttpExchange("GET", request.Url("https"))
                 {
                     Status = response.Status, Location = response.Location, ResponseBody = response.Body,
                 },
@@ -215,6 +216,22 @@ internal sealed class BlynkCloudModel
         }
 
         return response;
+    }
+
+    // "stored V6=…, V14=1": one string per write (was one per pin, a LINQ closure and a join).
+    private static string Stored(List<DatastreamUpdate> updates)
+    {
+        var text = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        text.AppendLiteral("stored ");
+        for (var i = 0; i < updates.Count; i++)
+        {
+            text.AppendLiteral(i == 0 ? "V" : ", V");
+            text.AppendFormatted(updates[i].Datastream.PinNumber);
+            text.AppendLiteral("=");
+            text.AppendLiteral(updates[i].NewValue);
+        }
+
+        return text.ToStringAndClear();
     }
 
     private static string ErrorMessage(DeviceApiResponse response)

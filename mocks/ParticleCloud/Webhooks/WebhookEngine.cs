@@ -73,7 +73,7 @@ public sealed class WebhookEngine : IDisposable
         var request = WebhookRequest.Create(hook, view, _renderer);
         using var message = request.ToHttpRequestMessage();
         var sent = OutboundDelivery.Describe(message, request.Body);
-        var host = sent.Host.Length > 0 ? sent.Host : request.Url;
+        var host = message.RequestUri is { IsAbsoluteUri: true, Host.Length: > 0 } uri ? uri.Host : request.Url; // parsed once, not again from sent.Url
         var hop = new Hop
         {
             Kind = HopKind.WebhookRequest,

@@ -88,7 +88,8 @@ internal sealed class Correlator
                 if (hop.Source != Hop.BlynkApp)
                 {
                     // A write through the HTTPS API is the webhook's: the open request with the same query, else the latest.
-                    var request = hop.Http is { } http ? _openRequests.FindLastIndex(r => r.Query == http.RawQuery) : -1;
+                    var query = hop.Http?.RawQuery;
+                    var request = query is null ? -1 : _openRequests.FindLastIndex(r => r.Query == query);
                     correlation ??= request >= 0 ? _openRequests[request].Correlation : _openRequests.Count > 0 ? _openRequests[^1].Correlation : null;
                 }
 
