@@ -14,7 +14,8 @@ public sealed class ParticleEventBus
 {
     private readonly object _gate = new();
     private readonly List<ParticleEvent> _events = [];
-    private readonly List<Subscription> _subscriptions = [];
+    // Copy-on-write under _gate: a publish reads the current array without copying it (subscribing is rare, publishing is the hot path).
+    private Subscription[] _subscriptions = [];
     private long _nextId;
     private long _published;
     private long _dropped;
@@ -102,7 +103,7 @@ public sealed class ParticleEventBus
                 _dropped += drop;
             }
 
-            targets = [.. _subscriptions];
+            targets = _subscriptions;
         }
 
         foreach (var subscription in targets)
@@ -130,14 +131,14 @@ public sealed class ParticleEventBus
         }));
         lock (_gate)
         {
-            _subscriptions.Add(subscription);
+            _subscriptions = [.. _subscriptions, subscription];
         }
 
         return new EventSubscription(subscription.Channel.Reader, () =>
         {
             lock (_gate)
             {
-                _subscriptions.Remove(subscription);
+                _subscriptions = Array.FindAll(_subscriptions, s => !ReferenceEquals(s, subscription));
             }
 
             subscription.Channel.Writer.TryComplete();
@@ -164,7 +165,7 @@ public sealed class ParticleEventBus
                 subscription.Channel.Writer.TryComplete();
             }
 
-            _subscriptions.Clear();
+            _subscriptions = [];
         }
     }
 
