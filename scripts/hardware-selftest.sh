@@ -101,8 +101,14 @@ run_hardware() {
   shift 2
   mkdir -p "$results/$name"
   echo "== hardware target over $name ($port)"
-  E2E_HARDWARE_PORT="$port" run_dotnet_test "$results/$name" "$ROOT/steps/Acceptance/ParticleBlynk.Acceptance.csproj" --no-build \
-    --settings "$ROOT/runsettings/hardware.runsettings" ${filter:+--filter "$filter"} "$@" || status=1
+  # The serial link's own log (opened, lost and why, cannot open and why): shown when the run fails.
+  if ! E2E_HARDWARE_PORT="$port" E2E_HARDWARE_LINK_LOG="$results/$name/serial-link.log" run_dotnet_test "$results/$name" \
+    "$ROOT/steps/Acceptance/ParticleBlynk.Acceptance.csproj" --no-build \
+    --settings "$ROOT/runsettings/hardware.runsettings" ${filter:+--filter "$filter"} "$@"; then
+    status=1
+    echo "serial link log ($results/$name/serial-link.log):"
+    tail -40 "$results/$name/serial-link.log" 2>/dev/null || echo "(empty)"
+  fi
 }
 
 # 1. The tty itself, as /dev/ttyACM0 would be.

@@ -36,6 +36,7 @@ public sealed class HardwareSettingsTests
         settings.Firmware.Should().Be(FirmwareKind.Seed);
         settings.ResetCommand.Should().BeNull();
         settings.UnplugCommand.Should().BeNull();
+        settings.LinkLog.Should().BeNull("the serial link logs nowhere unless asked");
         settings.ParticleCli.Should().BeNull();
         settings.BlynkWebhookQuota.Should().Be((1, TimeSpan.FromMinutes(1)), "the doc's quota is 1 request a minute");
     }
@@ -53,6 +54,7 @@ public sealed class HardwareSettingsTests
             ("RESET_COMMAND", "uhubctl -l 1-1 -p 2 -a cycle"),
             ("UNPLUG_COMMAND", "uhubctl -l 1-1 -p 2 -a off; sleep $E2E_UNPLUG_SECONDS; uhubctl -l 1-1 -p 2 -a on"),
             ("PARTICLE_CLI", "/opt/particle/bin/particle"),
+            ("LINK_LOG", "/var/log/bench/serial-link.log"),
             ("BLYNK_WEBHOOK_QUOTA", "10/60"));
 
         // Then
@@ -65,6 +67,7 @@ public sealed class HardwareSettingsTests
         settings.ResetCommand.Should().Be("uhubctl -l 1-1 -p 2 -a cycle");
         settings.UnplugCommand.Should().Contain("$E2E_UNPLUG_SECONDS");
         settings.ParticleCli.Should().Be("/opt/particle/bin/particle");
+        settings.LinkLog.Should().Be("/var/log/bench/serial-link.log");
         settings.BlynkWebhookQuota.Should().Be((10, TimeSpan.FromSeconds(60)));
     }
 

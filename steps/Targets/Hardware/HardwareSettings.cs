@@ -53,6 +53,12 @@ public sealed record HardwareSettings
     /// </summary>
     public (int Requests, TimeSpan Window) BlynkWebhookQuota { get; init; } = (1, TimeSpan.FromMinutes(1));
 
+    /// <summary>
+    /// E2E_HARDWARE_LINK_LOG: a file the serial link appends its own log to (port opened, lost and why, cannot open and why),
+    /// one UTC-stamped line each; default: none. What to read when the board's serial stays silent.
+    /// </summary>
+    public string? LinkLog { get; init; }
+
     /// <summary>E2E_HARDWARE_PARTICLE_CLI: particle-cli's path, when not on PATH.</summary>
     public string? ParticleCli { get; init; }
 
@@ -100,6 +106,7 @@ public sealed record HardwareSettings
                 Firmware = Get("FIRMWARE") is { } firmware ? ParseFirmware(firmware) : FirmwareKind.Seed,
                 ResetCommand = Get("RESET_COMMAND"),
                 UnplugCommand = Get("UNPLUG_COMMAND"),
+                LinkLog = Get("LINK_LOG"),
                 ParticleCli = Get("PARTICLE_CLI"),
                 BlynkWebhookQuota = Get("BLYNK_WEBHOOK_QUOTA") is { } quota ? ParseQuota(quota) : (1, TimeSpan.FromMinutes(1)),
             };

@@ -15,6 +15,7 @@ public sealed class HardwareTargets : ILoopTargetPlugin
     private const string PublicOnly = "target 'hardware' sees only public interfaces (USB serial, the Particle API and event stream, the Blynk HTTPS API)";
 
     private readonly Lock _gate = new();
+    private readonly Lock _logGate = new();
     private readonly HardwareSettings? _settings;
     private readonly string? _missing;
     private SerialLink? _link;
@@ -73,12 +74,34 @@ public sealed class HardwareTargets : ILoopTargetPlugin
         }
     }
 
+    // The link logs from its own task, one line at a time; a log that cannot be written must not stop the link.
+    private void AppendLinkLog(string file, string line)
+    {
+        lock (_logGate)
+        {
+            try
+            {
+                File.AppendAllText(file, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} {line}{Environment.NewLine}"));
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
     // One link for the run: the board keeps its port across scenarios.
     private SerialLink Link()
     {
         lock (_gate)
         {
-            return _link ??= SerialLink.Open(new SerialLinkOptions { Endpoint = SerialEndpoint.Parse(_settings!.Port) });
+            return _link ??= SerialLink.Open(new SerialLinkOptions
+            {
+                Endpoint = SerialEndpoint.Parse(_settings!.Port),
+                Log = _settings.LinkLog is { } file ? line => AppendLinkLog(file, line) : null,
+            });
         }
     }
 }
