@@ -135,6 +135,95 @@ public sealed class WorkTrackerTests
         gate.SetResult();
     }
 
+    [Fact]
+    public async Task The_clock_resumes_on_the_thread_where_the_last_flow_ended_in_its_own_continuation()
+    {
+        // Given a flow waiting for an answer, and the clock waiting for the work to settle
+        var work = new WorkTracker(new VirtualTimeProvider(Start));
+        var answer = new TaskCompletionSource(); // runs its awaiter inline, as a socket's completion does
+        work.Start("webhook", async () => await answer.Task.ConfigureAwait(false));
+        int? clockThread = null;
+        var settled = SettleThenAsync(work, () => clockThread = Environment.CurrentManagedThreadId);
+
+        // When the answer arrives on a thread of its own
+        var answeringThread = OnThreadOfItsOwn(() => answer.SetResult());
+
+        // Then the clock ran on that thread before the answer's call returned: no hand-off to a thread that must be woken
+        clockThread.Should().Be(answeringThread);
+        await settled;
+    }
+
+    [Fact]
+    public async Task A_park_never_resumes_the_clock_inside_the_park_call()
+    {
+        // Given the only busy flow, and the clock waiting for the work to settle
+        var work = new WorkTracker(new VirtualTimeProvider(Start));
+        var flowId = BusyFlow(work);
+        int? clockThread = null;
+        var settled = SettleThenAsync(work, () => clockThread = Environment.CurrentManagedThreadId);
+
+        // When the flow parks (under its park slot's lock, as every wait on virtual time does)
+        var slot = new ParkSlot();
+        var parkingThread = OnThreadOfItsOwn(() => slot.Hold(() => work.Park(flowId, "waiting for device loop")));
+
+        // Then the clock resumes elsewhere: inline, it would run the next step while the slot's lock is held
+        await settled;
+        clockThread.Should().NotBe(parkingThread);
+    }
+
+    [Fact]
+    public async Task A_flow_that_ends_inside_the_call_that_started_it_never_resumes_the_clock_there()
+    {
+        // Given the only busy flow, and the clock waiting for the work to settle
+        var work = new WorkTracker(new VirtualTimeProvider(Start));
+        var flowId = BusyFlow(work);
+        int? clockThread = null;
+        var settled = SettleThenAsync(work, () => clockThread = Environment.CurrentManagedThreadId);
+
+        // When a flow started by a caller (a device's publish) parks it and ends synchronously, inside that call
+        var callerThread = OnThreadOfItsOwn(() => work.Start("publish", () =>
+        {
+            work.Park(flowId, "waiting for device loop");
+            return Task.CompletedTask;
+        }));
+
+        // Then the clock resumes elsewhere: inline, it would run inside the publish, among whatever locks its caller holds
+        await settled;
+        clockThread.Should().NotBe(callerThread);
+    }
+
+    private static string BusyFlow(WorkTracker work)
+    {
+        string? flowId = null;
+        var never = new TaskCompletionSource();
+        work.Start("function call", async () =>
+        {
+            flowId = work.CurrentFlowId;
+            await never.Task;
+        });
+        return flowId ?? throw new InvalidOperationException("The flow did not start.");
+    }
+
+    private static async Task SettleThenAsync(WorkTracker work, Action then)
+    {
+        await work.WhenSettledAsync(Watchdog).ConfigureAwait(false);
+        then();
+    }
+
+    /// <summary>Runs <paramref name="action"/> on a new thread (never a pool thread) and returns that thread's id once it returned.</summary>
+    private static int OnThreadOfItsOwn(Action action)
+    {
+        var id = 0;
+        var thread = new Thread(() =>
+        {
+            id = Environment.CurrentManagedThreadId;
+            action();
+        });
+        thread.Start();
+        thread.Join();
+        return id;
+    }
+
     /// <summary>A time provider whose CreateTimer is slow, to widen the window between arming and parking.</summary>
     private sealed class SlowTimerProvider(VirtualTimeProvider inner, TimeSpan latency) : TimeProvider
     {
