@@ -142,15 +142,14 @@ public sealed class WorkTrackerTests
         var work = new WorkTracker(new VirtualTimeProvider(Start));
         var answer = new TaskCompletionSource(); // runs its awaiter inline, as a socket's completion does
         work.Start("webhook", async () => await answer.Task.ConfigureAwait(false));
-        int? clockThread = null;
-        var settled = SettleThenAsync(work, () => clockThread = Environment.CurrentManagedThreadId);
+        var clock = WaitingClock.On(work);
 
         // When the answer arrives on a thread of its own
         var answeringThread = OnThreadOfItsOwn(() => answer.SetResult());
 
         // Then the clock ran on that thread before the answer's call returned: no hand-off to a thread that must be woken
-        clockThread.Should().Be(answeringThread);
-        await settled;
+        clock.ResumedOn.Should().Be(answeringThread);
+        await clock.Settled;
     }
 
     [Fact]
@@ -159,16 +158,15 @@ public sealed class WorkTrackerTests
         // Given the only busy flow, and the clock waiting for the work to settle
         var work = new WorkTracker(new VirtualTimeProvider(Start));
         var flowId = BusyFlow(work);
-        int? clockThread = null;
-        var settled = SettleThenAsync(work, () => clockThread = Environment.CurrentManagedThreadId);
+        var clock = WaitingClock.On(work);
 
         // When the flow parks (under its park slot's lock, as every wait on virtual time does)
         var slot = new ParkSlot();
         var parkingThread = OnThreadOfItsOwn(() => slot.Hold(() => work.Park(flowId, "waiting for device loop")));
 
         // Then the clock resumes elsewhere: inline, it would run the next step while the slot's lock is held
-        await settled;
-        clockThread.Should().NotBe(parkingThread);
+        await clock.Settled;
+        clock.ResumedOn.Should().NotBe(parkingThread);
     }
 
     [Fact]
@@ -177,8 +175,7 @@ public sealed class WorkTrackerTests
         // Given the only busy flow, and the clock waiting for the work to settle
         var work = new WorkTracker(new VirtualTimeProvider(Start));
         var flowId = BusyFlow(work);
-        int? clockThread = null;
-        var settled = SettleThenAsync(work, () => clockThread = Environment.CurrentManagedThreadId);
+        var clock = WaitingClock.On(work);
 
         // When a flow started by a caller (a device's publish) parks it and ends synchronously, inside that call
         var callerThread = OnThreadOfItsOwn(() => work.Start("publish", () =>
@@ -188,8 +185,8 @@ public sealed class WorkTrackerTests
         }));
 
         // Then the clock resumes elsewhere: inline, it would run inside the publish, among whatever locks its caller holds
-        await settled;
-        clockThread.Should().NotBe(callerThread);
+        await clock.Settled;
+        clock.ResumedOn.Should().NotBe(callerThread);
     }
 
     private static string BusyFlow(WorkTracker work)
@@ -204,11 +201,6 @@ public sealed class WorkTrackerTests
         return flowId ?? throw new InvalidOperationException("The flow did not start.");
     }
 
-    private static async Task SettleThenAsync(WorkTracker work, Action then)
-    {
-        await work.WhenSettledAsync(Watchdog).ConfigureAwait(false);
-        then();
-    }
 
     /// <summary>Runs <paramref name="action"/> on a new thread (never a pool thread) and returns that thread's id once it returned.</summary>
     private static int OnThreadOfItsOwn(Action action)
@@ -222,6 +214,31 @@ public sealed class WorkTrackerTests
         thread.Start();
         thread.Join();
         return id;
+    }
+
+    /// <summary>A driver waiting for the work to settle, as the clock does before each step; it notes the thread it resumed on.</summary>
+    private sealed class WaitingClock
+    {
+        private WaitingClock()
+        {
+        }
+
+        public int? ResumedOn { get; private set; }
+
+        public Task Settled { get; private set; } = Task.CompletedTask;
+
+        public static WaitingClock On(WorkTracker work)
+        {
+            var clock = new WaitingClock();
+            clock.Settled = clock.WaitAsync(work);
+            return clock;
+        }
+
+        private async Task WaitAsync(WorkTracker work)
+        {
+            await work.WhenSettledAsync(Watchdog).ConfigureAwait(false);
+            ResumedOn = Environment.CurrentManagedThreadId;
+        }
     }
 
     /// <summary>A time provider whose CreateTimer is slow, to widen the window between arming and parking.</summary>
