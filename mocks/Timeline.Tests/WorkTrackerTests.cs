@@ -201,7 +201,6 @@ public sealed class WorkTrackerTests
         return flowId ?? throw new InvalidOperationException("The flow did not start.");
     }
 
-
     /// <summary>Runs <paramref name="action"/> on a new thread (never a pool thread) and returns that thread's id once it returned.</summary>
     private static int OnThreadOfItsOwn(Action action)
     {
