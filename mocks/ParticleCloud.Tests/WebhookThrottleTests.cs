@@ -33,16 +33,10 @@ public sealed class WebhookThrottleTests
     public void Outcomes_older_than_the_window_no_longer_count()
     {
         var throttle = new WebhookThrottle(WebhookThrottlePolicy.Default, _time);
-        for (var i = 0; i < 5; i++)
-        {
-            throttle.Record(Host, success: true);
-        }
+        RecordMany(throttle, success: true, times: 5);
 
         _time.Advance(TimeSpan.FromSeconds(60)); // still inside: "older than" the window
-        for (var i = 0; i < 5; i++)
-        {
-            throttle.Record(Host, success: false);
-        }
+        RecordMany(throttle, success: false, times: 5);
 
         throttle.IsSleeping(Host).Should().BeFalse("5 errors against 5 successes do not outnumber them");
 
@@ -56,10 +50,7 @@ public sealed class WebhookThrottleTests
     public void The_cooldown_wakes_a_host_with_a_clean_slate()
     {
         var throttle = new WebhookThrottle(WebhookThrottlePolicy.Default, _time);
-        for (var i = 0; i < 3; i++)
-        {
-            throttle.Record(Host, success: false);
-        }
+        RecordMany(throttle, success: false, times: 3);
 
         throttle.IsSleeping(Host).Should().BeTrue();
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -75,15 +66,8 @@ public sealed class WebhookThrottleTests
     {
         // Virtual time standing still while a test or a benchmark delivers: every outcome shares one timestamp.
         var throttle = new WebhookThrottle(WebhookThrottlePolicy.Default, _time);
-        for (var i = 0; i < 100_000; i++)
-        {
-            throttle.Record(Host, success: true);
-        }
-
-        for (var i = 0; i < 100_000; i++)
-        {
-            throttle.Record(Host, success: false);
-        }
+        RecordMany(throttle, success: true, times: 100_000);
+        RecordMany(throttle, success: false, times: 100_000);
 
         throttle.IsSleeping(Host).Should().BeFalse("100,000 errors do not outnumber 100,000 successes");
         throttle.OutcomeEntries(Host).Should().Be(2, "one run of successes and one of errors");
@@ -111,5 +95,13 @@ public sealed class WebhookThrottleTests
 
         throttle.OutcomeEntries(Host).Should().Be(3, "the later error, the later success, the run of two new errors");
         throttle.IsSleeping(Host).Should().BeTrue("3 errors against the 1 success left in the window");
+    }
+
+    private static void RecordMany(WebhookThrottle throttle, bool success, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            throttle.Record(Host, success);
+        }
     }
 }
