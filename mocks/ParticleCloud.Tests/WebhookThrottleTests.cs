@@ -97,6 +97,19 @@ public sealed class WebhookThrottleTests
         throttle.IsSleeping(Host).Should().BeTrue("3 errors against the 1 success left in the window");
     }
 
+    [Fact]
+    public void A_run_of_outcomes_at_one_instant_leaves_the_window_whole()
+    {
+        var throttle = new WebhookThrottle(WebhookThrottlePolicy.Default, _time);
+        RecordMany(throttle, success: true, times: 10);
+        _time.Advance(TimeSpan.FromSeconds(61));
+
+        RecordMany(throttle, success: false, times: 3);
+
+        throttle.IsSleeping(Host).Should().BeTrue("the 10 successes left the window together: 3 errors against none");
+        throttle.OutcomeEntries(Host).Should().Be(1);
+    }
+
     private static void RecordMany(WebhookThrottle throttle, bool success, int times)
     {
         for (var i = 0; i < times; i++)

@@ -90,12 +90,11 @@ public sealed class WebhookThrottle(WebhookThrottlePolicy policy, TimeProvider t
     /// <summary>
     /// A host's outcomes inside the window, as runs of equal outcomes at one instant (oldest first) with running totals:
     /// O(1) per outcome, and thousands at one instant — virtual time standing still while a test or a benchmark delivers —
-    /// take one entry (one per outcome grew a queue to 262,144 entries, 6 MB, in one P3 run, and counted it on every error).
+    /// take one entry (one entry per outcome grew a 262,144-slot queue, 6 MB, in one P3 run, and was counted on every error).
     /// </summary>
     private sealed class HostRating
     {
-        private readonly Queue<Run> _runs = new();
-        private Run? _newest;
+        private readonly LinkedList<Run> _runs = new();
 
         public int Successes { get; private set; }
 
@@ -109,54 +108,45 @@ public sealed class WebhookThrottle(WebhookThrottlePolicy policy, TimeProvider t
 
         public void Add(DateTimeOffset at, bool success)
         {
-            if (_newest is { } newest && newest.At == at && newest.Success == success)
+            if (_runs.Last?.Value is { } newest && newest.At == at && newest.Success == success)
             {
                 newest.Count++;
             }
             else
             {
-                _newest = new Run(at, success);
-                _runs.Enqueue(_newest);
+                _runs.AddLast(new Run(at, success));
             }
 
-            if (success)
-            {
-                Successes++;
-            }
-            else
-            {
-                Errors++;
-            }
+            Count(success, +1);
         }
 
         /// <summary>Drops the outcomes from before <paramref name="since"/>.</summary>
         public void Forget(DateTimeOffset since)
         {
-            while (_runs.TryPeek(out var oldest) && oldest.At < since)
+            while (_runs.First?.Value is { } oldest && oldest.At < since)
             {
-                _runs.Dequeue();
-                if (oldest.Success)
-                {
-                    Successes -= oldest.Count;
-                }
-                else
-                {
-                    Errors -= oldest.Count;
-                }
-
-                if (ReferenceEquals(oldest, _newest))
-                {
-                    _newest = null;
-                }
+                _runs.RemoveFirst();
+                Count(oldest.Success, -oldest.Count);
             }
         }
 
         public void Clear()
         {
             _runs.Clear();
-            _newest = null;
             Successes = 0;
             Errors = 0;
+        }
+
+        private void Count(bool success, int delta)
+        {
+            if (success)
+            {
+                Successes += delta;
+            }
+            else
+            {
+                Errors += delta;
+            }
         }
 
         private sealed class Run(DateTimeOffset at, bool success)
