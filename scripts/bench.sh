@@ -2,7 +2,8 @@
 # Every benchmark of the harness's speed goals (issue 13), as a short BenchmarkDotNet job in Release: P1 one virtual day
 # through the harness vs the bare emulator, P2 1/10/100/1,000 devices × 1 virtual hour, P3 end-to-end deliveries per
 # second vs bare Kestrel and a plain WireMock.Net stub — every ratio measured in the same run. Raw reports (markdown,
-# CSV, JSON, logs) land in results/bench-<time>/<goal>/; the last lines are one per goal, each with the load average it ran at.
+# CSV, JSON, logs) land in results/bench-<time>/<goal>/; the last lines are one per goal, each with the load average and
+# the thread-pool spin limit it ran at (load=… spin_limit=…).
 #   bash scripts/bench.sh                      # everything, once (about 7 minutes)
 #   BENCH_RUNS=3 bash scripts/bench.sh         # each goal 3 times, then its median run (this VM swings ±30 % between runs)
 #   bash scripts/bench.sh --filter '*Fleet*'   # BenchmarkDotNet's own arguments pass through

@@ -6,7 +6,8 @@ namespace ParticleBlynk.Benchmarks;
 /// <summary>
 /// The goal lines bench.sh prints last, computed from the run's own reports (every ratio from one run):
 /// <c>P1 harness_day_s=… bare_day_s=… ratio=…</c>, <c>P2 devices=1000 wall_s=…</c> (and the curve),
-/// <c>P3 e2e_per_s=… kestrel_per_s=… wiremock_per_s=… kestrel_ratio=… wiremock_ratio=…</c>. A goal whose benchmarks
+/// <c>P3 e2e_per_s=… kestrel_per_s=… wiremock_per_s=… kestrel_ratio=… wiremock_ratio=…</c>, each ending with the load
+/// average and the thread-pool spin limit it ran at (<c>load=… spin_limit=…</c>). A goal whose benchmarks
 /// did not run (filtered out, or failed) says so instead of a number.
 /// </summary>
 public static class Goals
@@ -23,8 +24,33 @@ public static class Goals
     /// <summary>P3: … and at least this share of a plain WireMock.Net stub's.</summary>
     public const double P3MinWireMockRatio = 1.0;
 
+    /// <summary>
+    /// The thread-pool spin limit this process runs with, in decimal (each goal line says it: the figures depend on it on
+    /// this VM). The harness's runtimeconfig sets 0 (Directory.Build.props) for every process of the harness,
+    /// BenchmarkDotNet's generated ones included; the environment variable DOTNET_ThreadPool_UnfairSemaphoreSpinLimit
+    /// (or COMPlus_…) wins over it and is read as hexadecimal, as the runtime reads it ("70" is 112 spins, .NET's own
+    /// default of 70 is "46"). Read the way the runtime's LowLevelLifoSemaphore reads it.
+    /// </summary>
+    public static string SpinLimit
+    {
+        get
+        {
+            var text = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
+                       ?? Environment.GetEnvironmentVariable("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit");
+            if (text is not null && uint.TryParse(text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var spins) && spins <= int.MaxValue)
+            {
+                return spins.ToString(CultureInfo.InvariantCulture);
+            }
+
+            return AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString() ?? "70";
+        }
+    }
+
+    /// <param name="summaries">The run's reports.</param>
+    /// <param name="load">The load average the run ended at (<see cref="LoadAverage"/>).</param>
     public static IEnumerable<string> Lines(IReadOnlyList<Summary> summaries, string load)
     {
+        var conditions = $"load={load} spin_limit={SpinLimit}";
         var reports = summaries.SelectMany(s => s.Reports).Where(r => r.Success && r.ResultStatistics is not null).ToList();
 
         double? MeanNs(string type, string method, Func<BenchmarkReport, bool>? where = null) =>
@@ -36,7 +62,7 @@ public static class Goals
         var harnessDay = MeanNs("HarnessDayBenchmark", "HarnessDay");
         var bareDay = MeanNs("HarnessDayBenchmark", "BareEmulatorDay");
         yield return harnessDay is { } h && bareDay is { } b
-            ? $"P1 harness_day_s={S(h)} bare_day_s={S(b)} ratio={F(h / b)} goal<={F(P1MaxRatio)} {Verdict(h / b <= P1MaxRatio)} load={load}"
+            ? $"P1 harness_day_s={S(h)} bare_day_s={S(b)} ratio={F(h / b)} goal<={F(P1MaxRatio)} {Verdict(h / b <= P1MaxRatio)} {conditions}"
             : "P1 not measured (HarnessDayBenchmark.HarnessDay/BareEmulatorDay did not run)";
 
         // P2: N devices × 1 virtual hour (a whole invocation), for each N.
@@ -53,8 +79,8 @@ public static class Goals
             var curve = string.Join(' ', fleet.Select(p => $"{p.Devices}:{S(p.Ns)}s"));
             var thousand = fleet.Where(p => p.Devices == 1000).Select(p => (double?)p.Ns).FirstOrDefault();
             yield return thousand is { } t
-                ? $"P2 devices=1000 wall_s={S(t)} goal<={F(P2MaxSeconds)} {Verdict(t / 1e9 <= P2MaxSeconds)} curve={curve} load={load}"
-                : $"P2 devices=1000 not measured curve={curve} load={load}";
+                ? $"P2 devices=1000 wall_s={S(t)} goal<={F(P2MaxSeconds)} {Verdict(t / 1e9 <= P2MaxSeconds)} curve={curve} {conditions}"
+                : $"P2 devices=1000 not measured curve={curve} {conditions}";
         }
 
         // P3: nanoseconds per delivery/request (OperationsPerInvoke) → per second.
@@ -65,7 +91,7 @@ public static class Goals
         {
             double ePerS = 1e9 / e, kPerS = 1e9 / k, wPerS = 1e9 / w;
             var met = ePerS / kPerS >= P3MinKestrelRatio && ePerS / wPerS >= P3MinWireMockRatio;
-            yield return $"P3 e2e_per_s={ePerS:F0} kestrel_per_s={kPerS:F0} wiremock_per_s={wPerS:F0} kestrel_ratio={F(ePerS / kPerS)} wiremock_ratio={F(ePerS / wPerS)} goal>={F(P3MinKestrelRatio)},>={F(P3MinWireMockRatio)} {Verdict(met)} load={load}";
+            yield return $"P3 e2e_per_s={ePerS:F0} kestrel_per_s={kPerS:F0} wiremock_per_s={wPerS:F0} kestrel_ratio={F(ePerS / kPerS)} wiremock_ratio={F(ePerS / wPerS)} goal>={F(P3MinKestrelRatio)},>={F(P3MinWireMockRatio)} {Verdict(met)} {conditions}";
         }
         else
         {

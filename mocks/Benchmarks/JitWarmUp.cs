@@ -31,13 +31,6 @@ public static class JitWarmUp
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"// warm-up: {rounds} invocations in {started.Elapsed.TotalSeconds:F1} s, JIT {(quiet >= 3 ? "quiet" : "still compiling at the cap")}; thread-pool spin limit {SpinLimit}"));
+            $"// warm-up: {rounds} invocations in {started.Elapsed.TotalSeconds:F1} s, JIT {(quiet >= 3 ? "quiet" : "still compiling at the cap")}; thread-pool spin limit {Goals.SpinLimit}"));
     }
-
-    /// <summary>
-    /// The thread-pool spin limit this process runs with: the harness's runtimeconfig sets 0 (Directory.Build.props), the
-    /// environment variable DOTNET_ThreadPool_UnfairSemaphoreSpinLimit overrides it, .NET's own default is 70.
-    /// </summary>
-    public static string SpinLimit =>
-        AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString() ?? "70 (.NET's default)";
 }
