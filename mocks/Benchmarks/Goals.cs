@@ -39,7 +39,8 @@ public static class Goals
                        ?? Environment.GetEnvironmentVariable("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit");
             if (text is not null && uint.TryParse(text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var spins) && spins <= int.MaxValue)
             {
-                return spins.ToString(CultureInfo.InvariantCulture);
+                // The runtime takes a limit over 1,000,000 for a mistake and spins its default.
+                return (spins > 1_000_000 ? 70 : spins).ToString(CultureInfo.InvariantCulture);
             }
 
             return AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString() ?? "70";
