@@ -186,50 +186,29 @@ public sealed partial class BlynkCloud : IAsyncDisposable
 
     /// <summary>
     /// Waits <paramref name="latency"/> of harness time with the CALLER's flow parked (its id comes in X-Harness-Flow).
-    /// The timer is armed before the park, so the clock cannot look for the next event in between; the park is
-    /// disposed synchronously in the timer callback, before the response continues.
+    /// The timer is armed before the park, so the clock cannot look for the next event in between; the park is taken and
+    /// released through a <see cref="ParkSlot"/> (taken under its lock, disposed synchronously in the timer callback).
+    /// Taking the park before recording it let the timer fire in between, find nothing to release, and leave the flow
+    /// parked while the clock ran on to its limit (CI, 2026-12-02: "Still waiting after 60 s … parked (Blynk modelled latency)").
     /// </summary>
     private async Task ModelledLatencyAsync(string? flow, TimeSpan latency)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new object();
-        IDisposable? park = null;
-        var fired = false;
+        var slot = new ParkSlot();
         using var timer = _services.Time.CreateTimer(
             _ =>
             {
-                lock (gate)
-                {
-                    fired = true;
-                    park?.Dispose();
-                }
-
+                slot.Release();
                 done.TrySetResult();
             },
             null,
             latency,
             Timeout.InfiniteTimeSpan);
         // Only the caller's flow (from its header) is parked; "" parks nothing — never whatever flow this Kestrel thread carries.
-        var handle = _services.Work.Park(flow ?? "", "Blynk modelled latency");
-        lock (gate)
-        {
-            if (fired)
-            {
-                handle.Dispose();
-            }
-            else
-            {
-                park = handle;
-            }
-        }
-
+        slot.Hold(() => _services.Work.Park(flow ?? "", "Blynk modelled latency"));
         using var stop = _stopping.Token.Register(() =>
         {
-            lock (gate)
-            {
-                park?.Dispose();
-            }
-
+            slot.Release();
             done.TrySetResult();
         });
         await done.Task.ConfigureAwait(false);
