@@ -26,8 +26,9 @@ public static class Goals
 
     /// <summary>
     /// The thread-pool spin limit this process runs with, in decimal (each goal line says it: the figures depend on it on
-    /// this VM). The harness's runtimeconfig sets 0 (Directory.Build.props) for every process of the harness,
-    /// BenchmarkDotNet's generated ones included; the environment variable DOTNET_ThreadPool_UnfairSemaphoreSpinLimit
+    /// this VM). The harness runs with .NET's default (70: turning spinning off sped P3 up on a PVM guest and slowed it down
+    /// on a KVM guest, README "Speed"); the
+    /// environment variable DOTNET_ThreadPool_UnfairSemaphoreSpinLimit
     /// (or COMPlus_…) wins over it and is read as hexadecimal, as the runtime reads it ("70" is 112 spins, .NET's own
     /// default of 70 is "46"). Read the way the runtime's LowLevelLifoSemaphore reads it.
     /// </summary>
