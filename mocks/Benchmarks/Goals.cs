@@ -32,20 +32,27 @@ public static class Goals
     /// (or COMPlus_…) wins over it and is read as hexadecimal, as the runtime reads it ("70" is 112 spins, .NET's own
     /// default of 70 is "46"). Read the way the runtime's LowLevelLifoSemaphore reads it.
     /// </summary>
-    public static string SpinLimit
-    {
-        get
-        {
-            var text = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
-                       ?? Environment.GetEnvironmentVariable("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit");
-            if (text is not null && uint.TryParse(text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var spins) && spins <= int.MaxValue)
-            {
-                // The runtime takes a limit over 1,000,000 for a mistake and spins its default.
-                return (spins > 1_000_000 ? 70 : spins).ToString(CultureInfo.InvariantCulture);
-            }
+    public static string SpinLimit => SpinLimitFrom(
+        Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
+        ?? Environment.GetEnvironmentVariable("COMPlus_ThreadPool_UnfairSemaphoreSpinLimit"),
+        AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit"));
 
-            return AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit")?.ToString() ?? "70";
+    /// <summary>
+    /// The spin limit, in decimal, of a process whose environment variable reads <paramref name="variable"/> (null: unset)
+    /// and whose runtimeconfig sets <paramref name="runtimeConfig"/> (null: unset). The variable is hexadecimal, with a
+    /// lower-case "0x" or without; one that does not parse, or is over <see cref="int.MaxValue"/>, leaves the runtimeconfig's value in force; a
+    /// limit over 1,000,000 is taken for a mistake and the default of 70 spun.
+    /// </summary>
+    public static string SpinLimitFrom(string? variable, object? runtimeConfig)
+    {
+        if (variable is not null
+            && uint.TryParse(variable.StartsWith("0x", StringComparison.Ordinal) ? variable[2..] : variable, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var spins)
+            && spins <= int.MaxValue)
+        {
+            return (spins > 1_000_000 ? 70 : spins).ToString(CultureInfo.InvariantCulture);
         }
+
+        return Convert.ToString(runtimeConfig, CultureInfo.InvariantCulture) is { Length: > 0 } configured ? configured : "70";
     }
 
     /// <param name="summaries">The run's reports.</param>
