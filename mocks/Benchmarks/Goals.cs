@@ -24,13 +24,13 @@ public static class Goals
     /// <summary>P3: … and at least this share of a plain WireMock.Net stub's.</summary>
     public const double P3MinWireMockRatio = 1.0;
 
+    /// <summary>.NET's own thread-pool spin limit, spun when nothing sets another (or a setting is out of range).</summary>
+    public const int DefaultSpinLimit = 70;
+
     /// <summary>
-    /// The thread-pool spin limit this process runs with, in decimal (each goal line says it: the figures depend on it on
-    /// this VM). The harness runs with .NET's default (70: turning spinning off sped P3 up on a PVM guest and slowed it down
-    /// on a KVM guest, README "Speed"); the
-    /// environment variable DOTNET_ThreadPool_UnfairSemaphoreSpinLimit
-    /// (or COMPlus_…) wins over it and is read as hexadecimal, as the runtime reads it ("70" is 112 spins, .NET's own
-    /// default of 70 is "46"). Read the way the runtime's LowLevelLifoSemaphore reads it.
+    /// The thread-pool spin limit this process runs with, in decimal: every goal line ends with it, as the figures depend on
+    /// it (README "Speed": turning spinning off sped P3 up on a PVM guest and slowed it down on a KVM guest, so the harness
+    /// keeps .NET's default of 70). Read from the environment and the runtimeconfig as <see cref="SpinLimitFrom"/> says.
     /// </summary>
     public static string SpinLimit => SpinLimitFrom(
         Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit")
@@ -39,9 +39,11 @@ public static class Goals
 
     /// <summary>
     /// The spin limit, in decimal, of a process whose environment variable reads <paramref name="variable"/> (null: unset)
-    /// and whose runtimeconfig sets <paramref name="runtimeConfig"/> (null: unset). The variable is hexadecimal, with a
-    /// lower-case "0x" or without; one that does not parse, or is over <see cref="int.MaxValue"/>, leaves the runtimeconfig's value in force; a
-    /// limit over 1,000,000 is taken for a mistake and the default of 70 spun.
+    /// and whose runtimeconfig sets <paramref name="runtimeConfig"/> (null: unset), read as the runtime's
+    /// LowLevelLifoSemaphore reads them. DOTNET_ThreadPool_UnfairSemaphoreSpinLimit (or COMPlus_…) wins and is hexadecimal,
+    /// with a lower-case "0x" or without ("70" is 112 spins; .NET's default of 70 is "46"); one that does not parse, or is
+    /// over <see cref="int.MaxValue"/>, leaves the runtimeconfig's value in force; a limit over 1,000,000 is taken for a
+    /// mistake and the default of 70 spun.
     /// </summary>
     public static string SpinLimitFrom(string? variable, object? runtimeConfig)
     {
@@ -49,10 +51,12 @@ public static class Goals
             && uint.TryParse(variable.StartsWith("0x", StringComparison.Ordinal) ? variable[2..] : variable, NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var spins)
             && spins <= int.MaxValue)
         {
-            return (spins > 1_000_000 ? 70 : spins).ToString(CultureInfo.InvariantCulture);
+            return (spins > 1_000_000 ? DefaultSpinLimit : spins).ToString(CultureInfo.InvariantCulture);
         }
 
-        return Convert.ToString(runtimeConfig, CultureInfo.InvariantCulture) is { Length: > 0 } configured ? configured : "70";
+        return Convert.ToString(runtimeConfig, CultureInfo.InvariantCulture) is { Length: > 0 } configured
+            ? configured
+            : DefaultSpinLimit.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <param name="summaries">The run's reports.</param>
