@@ -3,8 +3,8 @@ using ParticleBlynk.Contracts.Labs;
 namespace ParticleBlynk.Contracts.Tests;
 
 /// <summary>
-/// A subset of the mutation self-test (scripts/contracts.sh --self-test runs all 20): one flip per kind of probe — a
-/// Particle webhook rendering, a Blynk datastream rule, the V16 loop — and the broken facts of both mocks.
+/// A subset of the mutation self-test (scripts/contracts.sh --self-test runs all 21): one flip per kind of probe — a
+/// Particle webhook rendering, a Blynk datastream rule, the V16 loop, its timing — and the broken facts of both mocks.
 /// </summary>
 public sealed class SelfTestTests
 {
@@ -13,6 +13,7 @@ public sealed class SelfTestTests
         "particle.numberRendering = \"Verbatim\"",
         "blynk.behaviour.integerOverflow = \"Clamp\"",
         "blynk.behaviour.httpApiWriteFiresWebhook = false",
+        "blynk.behaviour.webhookDispatchDelay = \"00:00:02\"",
         "particle.mutations = [InvalidTokenWithoutErrorCode]",
         "blynk.mutations = [RedirectWithoutLocation]",
     ];

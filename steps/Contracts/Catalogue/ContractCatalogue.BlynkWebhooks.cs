@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ParticleBlynk.Contracts.Running;
 
 namespace ParticleBlynk.Contracts.Catalogue;
@@ -8,6 +9,8 @@ public static partial class ContractCatalogue
     private const string Fires = "fires (the board echoed)";
     private const string DoesNotFire = "does not fire";
     private const string UnchangedValueFires = "blynk webhook fires on an unchanged value";
+    private const string HttpWriteFires = "blynk webhook fires on an HTTPS-API write";
+    private const string AtOnce = "at once (under 1 s)";
 
     private static IEnumerable<Probe> BlynkWebhooks()
     {
@@ -89,6 +92,7 @@ public static partial class ContractCatalogue
                 }
 
                 var echo = await ctx.WaitForPinAsync("V17", v => v == "1", TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(1));
+                ctx.Remember(HttpWriteFires, echo == "1");
                 return echo == "1"
                     ? new Observation(Fires, "update?V16=1, then V17 read 1: the webhook called blynk_led and the board echoed")
                     {
@@ -100,6 +104,108 @@ public static partial class ContractCatalogue
                     };
             },
         };
+
+        yield return new Probe
+        {
+            Id = "blynk.webhook.dispatch-delay",
+            Fact = "How soon the V16 webhook goes out after the datastream changes (the mock: at once)",
+            Service = Service.Blynk,
+            Kind = ProbeKind.Choice,
+            Source = C("§7", 355, "Status `OK` / `Waiting` / `Failed`"),
+            AlsoCites = [C("§7", 341, "Triggers | Template Datastream Update; Device Datastream Update")],
+            Alternatives = [AtOnce, "after about N s (N = the delay, rounded)"],
+            MockAnswer = m => DispatchDelay(m.Blynk.WebhookDispatchDelay),
+            Needs = [Need.ParticleToken, Need.ParticleDevice, Need.BlynkToken, Need.Integration],
+            MaxRequests = 40,
+            Pause = TimeSpan.FromSeconds(1),
+            Changes = "calls blynk_led \"off\" while the LED is off (the board republishes the same state), then switches V16 on through the HTTPS API (the LED may light for a few seconds) and calls blynk_led \"off\": V16, V17 and the LED end at 0/off as they started",
+            Note = "Timed on the board's event stream: Particle's own leg (function call → board → republish → stream) is timed first and taken off. On a cellular board that leg swings by a second or more; a delay under 1 s reads as \"at once\".",
+            Run = async ctx =>
+            {
+                if (ctx.Recall(UnchangedValueFires) == true)
+                {
+                    throw new ProbeSetupException("the webhook fires on every write of V16 (blynk.webhook.fires-on-unchanged-value): switching V16 on would keep the LED looping on");
+                }
+
+                if (ctx.Recall(HttpWriteFires) == false)
+                {
+                    throw new ProbeSetupException("an HTTPS-API write of V16 fires no webhook (blynk.webhook.fires-on-http-write): nothing to time");
+                }
+
+                await RequireSwitchOffAsync(ctx);
+                ctx.OnRestore(() => SwitchOffAsync(ctx));
+                await using var stream = await ctx.ParticleStreamAsync($"/v1/devices/{ctx.DeviceId}/events/blynk_https_get");
+                if (stream.Status != 200)
+                {
+                    throw new InvalidOperationException(I($"the board's event stream answered {stream.Status}: {stream.ErrorBody}"));
+                }
+
+                // Particle's own leg: blynk_led "off" while off → the board republishes v16 0 (unchanged on Blynk: no webhook). The
+                // board publishes at most once a second: a call right after the last probe's restore would find its republish refused.
+                await Task.Delay(TimeSpan.FromSeconds(1.5), ctx.Cancellation);
+                var seen = stream.Events.Count;
+                var called = stream.Elapsed;
+                var call = await ctx.CallAsync("blynk_led", "off");
+                if (ProbeContext.ReturnValue(call) != 0)
+                {
+                    throw new InvalidOperationException("blynk_led \"off\" did not return 0: " + call.Summary);
+                }
+
+                var particleLeg = await RepublishedAsync(ctx, stream, seen, "\"v16\":0") - called;
+
+                // A pause for the board's 1-per-second publish limit and, on a real service, Blynk's webhook quota (1 a minute).
+                await Task.Delay(ctx.Target.IsRealService ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(1.5), ctx.Cancellation);
+                seen = stream.Events.Count;
+                var written = stream.Elapsed;
+                var write = await ctx.WritePinAsync("V16", "1");
+                if (write.Status != 200)
+                {
+                    return new Observation(BlynkAnswer(write), "update?V16=1: " + write.Summary);
+                }
+
+                var whole = await RepublishedAsync(ctx, stream, seen, "\"v16\":1") - written;
+                var delay = whole > particleLeg ? whole - particleLeg : TimeSpan.Zero; // less: the legs' jitter
+                var answer = DispatchDelay(delay);
+                return new Observation(answer, I($"blynk_led \"off\" → the board's republish on the stream after {particleLeg.TotalMilliseconds:0} ms; update?V16=1 → the republish with v16 1 after {whole.TotalMilliseconds:0} ms: Blynk's part ≈ {delay.TotalMilliseconds:0} ms"))
+                {
+                    Settings = Settings(Set("blynk.behaviour.webhookDispatchDelay", (answer == AtOnce ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Round(delay.TotalSeconds))).ToString("c", CultureInfo.InvariantCulture))),
+                };
+            },
+        };
+    }
+
+    /// <summary>"at once (under 1 s)" for a delay under a second, otherwise "after about N s".</summary>
+    private static string DispatchDelay(TimeSpan delay) =>
+        delay < TimeSpan.FromSeconds(1) ? AtOnce : I($"after about {Math.Round(delay.TotalSeconds)} s");
+
+    /// <summary>When (on the stream's clock) the board's next blynk_https_get whose data contains <paramref name="state"/> arrived.</summary>
+    private static async Task<TimeSpan> RepublishedAsync(ProbeContext ctx, SseSession stream, int seen, string state)
+    {
+        bool Matches(SseEvent e) => e.Name == "blynk_https_get" && EventData(e)?.Contains(state, StringComparison.Ordinal) == true;
+        var patience = ctx.Patience(TimeSpan.FromSeconds(30));
+        if (!await stream.WaitForAsync(s => s.Events.Skip(seen).Any(Matches), patience))
+        {
+            throw new InvalidOperationException(I($"no republish with {state} on the board's event stream within {ProbeRun.Seconds(patience)} s ({stream.Events.Count - seen} other events)"));
+        }
+
+        return stream.Events.Skip(seen).First(Matches).At;
+    }
+
+    /// <summary>The event's own data (an SSE event's data is the JSON envelope {"data":…,"ttl":…,"published_at":…,"coreid":…}).</summary>
+    private static string? EventData(SseEvent e)
+    {
+        try
+        {
+            using var envelope = JsonDocument.Parse(e.Data);
+            return envelope.RootElement.ValueKind == JsonValueKind.Object && envelope.RootElement.TryGetProperty("data", out var data)
+                   && data.ValueKind == JsonValueKind.String
+                ? data.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The loop probes start from the switch off and the LED echo off — the state they leave behind.</summary>

@@ -97,5 +97,6 @@ public static class UnconfirmedFacts
         new("M27", C("§5.3", 308, "generic `blynk.cloud` uses GeoDNS"), "Blynk: blynk.cloud lands on the device's own region (behaviour.geoDnsRegion)") { Probes = ["blynk.region.geodns"] },
         new("M28", C("§5.3", 313, "no trimming documented"), "Blynk: tokens are matched exactly (no option)") { Probes = ["blynk.token.whitespace"] },
         new("M29", C("§2.2", 134, "e2e: unknown device name → same 404 message"), "Particle: an unknown device name gets 403 like an unknown id (no option)") { Probes = ["particle.function.unknown-device-name"] },
+        new("M30", C("§7", 355, "Status `OK` / `Waiting` / `Failed`"), "Blynk: a webhook goes out at once after the datastream changes (behaviour.webhookDispatchDelay)") { Probes = ["blynk.webhook.dispatch-delay"] },
     ];
 }

@@ -50,6 +50,7 @@ public static class LabFlips
         Blynk("stringOverLimit", "Reject", "blynk.string.over-limit"),
         Blynk("httpApiWriteFiresWebhook", false, "blynk.webhook.fires-on-http-write"),
         Blynk("webhookFiresOnUnchangedValue", true, "blynk.webhook.fires-on-unchanged-value"),
+        Blynk("webhookDispatchDelay", "00:00:02", "blynk.webhook.dispatch-delay"),
         Blynk("geoDnsRegion", "fra1.blynk.cloud", "blynk.region.geodns"),
         new("blynk.templates[0].logWhenDeviceReportsAnyData = true", "the Blueprint template logs when the device reports any data: Online after a write",
             lab => ((JsonArray)Section(Section(lab, "blynk"), "templates", array: true))[0]!["logWhenDeviceReportsAnyData"] = true)
