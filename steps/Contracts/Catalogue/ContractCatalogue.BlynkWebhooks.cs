@@ -142,7 +142,7 @@ public static partial class ContractCatalogue
 
                 // Particle's own leg: blynk_led "off" while off → the board republishes v16 0 (unchanged on Blynk: no webhook). The
                 // board publishes at most once a second: a call right after the last probe's restore would find its republish refused.
-                await Task.Delay(TimeSpan.FromSeconds(1.5), ctx.Cancellation);
+                await ctx.DelayAsync(TimeSpan.FromSeconds(1.5));
                 var seen = stream.Events.Count;
                 var called = stream.Elapsed;
                 var call = await ctx.CallAsync("blynk_led", "off");
@@ -154,7 +154,7 @@ public static partial class ContractCatalogue
                 var particleLeg = await RepublishedAsync(ctx, stream, seen, "\"v16\":0") - called;
 
                 // A pause for the board's 1-per-second publish limit and, on a real service, Blynk's webhook quota (1 a minute).
-                await Task.Delay(ctx.Target.IsRealService ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(1.5), ctx.Cancellation);
+                await ctx.DelayAsync(ctx.Target.IsRealService ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(1.5));
                 seen = stream.Events.Count;
                 var written = stream.Elapsed;
                 var write = await ctx.WritePinAsync("V16", "1");
@@ -197,10 +197,7 @@ public static partial class ContractCatalogue
         try
         {
             using var envelope = JsonDocument.Parse(e.Data);
-            return envelope.RootElement.ValueKind == JsonValueKind.Object && envelope.RootElement.TryGetProperty("data", out var data)
-                   && data.ValueKind == JsonValueKind.String
-                ? data.GetString()
-                : null;
+            return Text(envelope.RootElement, "data");
         }
         catch (JsonException)
         {
